@@ -1,0 +1,146 @@
+/* layout.h — the bytes of the shared region
+ *
+ *   +--------------------+ 0
+ *   | ShmvizRegionHeader |  magic, version, sizes, offsets, config, control,
+ *   |                    |  the three semaphores, in/out/count
+ *   +--------------------+ slots_offset
+ *   | ShmvizSlotHeader + payload, n_slots times (slot_stride apart)
+ *   +--------------------+ procs_offset
+ *   | ShmvizProcBlock + event ring, n_procs times (proc_stride apart)
+ *   +--------------------+ total_size
+ *
+ * Fixed-size records, no pointers, every offset relative to the start.  The
+ * writer of each field is noted: a reader must never trust a field written
+ * by someone else without bounds-checking it first (see region.c).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <semaphore.h>
+#include <stddef.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "scenario.h"
+
+G_BEGIN_DECLS
+
+#define SHMVIZ_REGION_MAGIC   G_GUINT64_CONSTANT (0x31305a564d48535f) /* "_SHMVZ01" */
+#define SHMVIZ_LAYOUT_VERSION 1u
+#define SHMVIZ_CACHELINE      64u
+
+typedef enum {
+  SHMVIZ_RUN_RUNNING = 0,
+  SHMVIZ_RUN_PAUSED,
+  SHMVIZ_RUN_STOPPING,
+} ShmvizRunState;
+
+typedef enum {
+  SHMVIZ_ROLE_PRODUCER = 0,
+  SHMVIZ_ROLE_CONSUMER = 1,
+  SHMVIZ_ROLE_SUPERVISOR = 2,
+} ShmvizRole;
+
+/* What a worker is doing, published by the worker itself. */
+typedef enum {
+  SHMVIZ_PROC_STATE_NEW = 0,
+  SHMVIZ_PROC_STATE_RUNNING,     /* outside the critical section */
+  SHMVIZ_PROC_STATE_ACQUIRING,   /* waiting on wait_sem */
+  SHMVIZ_PROC_STATE_CRITICAL,    /* between taking and releasing the lock */
+  SHMVIZ_PROC_STATE_PARKED,      /* stopped at a barrier */
+  SHMVIZ_PROC_STATE_PAUSED,      /* waiting for a step */
+  SHMVIZ_PROC_STATE_EXITED,
+  SHMVIZ_N_PROC_STATES
+} ShmvizProcState;
+
+/* Bits of ShmvizProcBlock.held: what the semaphores cannot tell us, because
+ * POSIX semaphores have no owner. */
+#define SHMVIZ_HELD_EMPTY  (1u << SHMVIZ_SEM_EMPTY)   /* took an empty-slot token */
+#define SHMVIZ_HELD_FULL   (1u << SHMVIZ_SEM_FULL)    /* took a full-slot token */
+#define SHMVIZ_HELD_MUTEX  (1u << SHMVIZ_SEM_MUTEX)
+
+typedef struct {
+  /* Written by the creator once, before any worker starts. */
+  uint64_t magic;
+  uint32_t layout_version;
+  uint32_t header_size;
+  uint64_t total_size;
+  uint64_t slots_offset;
+  uint64_t slot_stride;
+  uint64_t procs_offset;
+  uint64_t proc_stride;
+  uint32_t ring_capacity;        /* events per ring, a power of two */
+  uint32_t n_procs;              /* n_producers + n_consumers */
+  int32_t  creator_pid;
+  uint32_t creator_uid;
+  uint64_t creator_start_time;   /* /proc/PID/stat field 22, against pid reuse */
+  uint32_t n_producers;
+  uint32_t n_consumers;
+  uint32_t n_slots;
+  uint32_t item_size;
+  uint64_t items_total;          /* 0 = until stopped */
+  uint64_t seed;
+  uint32_t instrument;
+  uint32_t _pad0;
+  uint8_t  _pad1[SHMVIZ_CACHELINE - 8];
+
+  /* Control: written by the supervisor, read by workers once per step. */
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t wake;   /* futex word, bumped on every change */
+  _Atomic uint32_t mode;            /* ShmvizSyncMode */
+  _Atomic uint32_t run_state;       /* ShmvizRunState */
+  _Atomic uint32_t epoch;           /* barrier requested when > a worker's parked_epoch */
+  _Atomic uint32_t released_epoch;  /* barrier released up to here */
+  _Atomic uint32_t generation;      /* bumped at every rebuild of the shared state */
+  _Atomic uint32_t speed_permille;
+  uint32_t _pad2;
+  _Atomic uint64_t timing_ns[SHMVIZ_N_TIMINGS];
+
+  /* The bounded buffer's own shared state: racy on purpose when sync is off. */
+  _Alignas (SHMVIZ_CACHELINE) sem_t sems[SHMVIZ_N_SEMS];
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t in;
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t out;
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t count;
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t next_item_quota; /* items not yet claimed by producers */
+} ShmvizRegionHeader;
+
+typedef struct {
+  _Atomic uint32_t state;        /* ShmvizSlotState, swapped atomically */
+  uint32_t checksum;             /* over item id and payload */
+  _Atomic uint64_t item;         /* id of the item in the slot */
+  /* payload[item_size] follows */
+} ShmvizSlotHeader;
+
+typedef struct {
+  /* Written by the supervisor before spawning. */
+  uint32_t role;                 /* ShmvizRole */
+  uint32_t role_index;           /* 0-based among its role */
+  /* Written by the worker. */
+  _Atomic int32_t  pid;
+  _Atomic uint32_t state;        /* ShmvizProcState */
+  _Atomic uint32_t wait_sem;     /* ShmvizSem being acquired, valid in ACQUIRING */
+  _Atomic uint32_t held;         /* SHMVIZ_HELD_* */
+  _Atomic uint32_t parked_epoch;
+  _Atomic uint32_t step_credit;  /* supervisor adds, worker takes: single steps while paused */
+  _Atomic uint64_t items_done;
+  _Atomic uint64_t steps;
+  /* 1 while the worker sleeps (or before it starts): its next event will be
+   * stamped after the drainer reads this 1.  Lets the drainer merge rings in
+   * exact timestamp order without a lock (see session.c). */
+  _Atomic uint32_t idle;
+  uint8_t _pad0[SHMVIZ_CACHELINE - 52];
+
+  /* Event ring: the worker writes head, the drainer writes tail. */
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t head;
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t tail;
+  _Atomic uint64_t dropped;      /* written by the worker */
+  _Alignas (SHMVIZ_CACHELINE) ShmvizEvent events[];  /* ring_capacity of them */
+} ShmvizProcBlock;
+
+static_assert (sizeof (ShmvizSlotHeader) == 16, "slot header layout");
+static_assert (sizeof (ShmvizProcBlock) % SHMVIZ_CACHELINE == 0, "proc block layout");
+static_assert (offsetof (ShmvizProcBlock, head) == SHMVIZ_CACHELINE, "proc block header fits a cache line");
+static_assert (sizeof (ShmvizRegionHeader) % SHMVIZ_CACHELINE == 0, "region header layout");
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+/* session.h — one live run: region, worker processes, drain thread, model
+ *
+ * A ShmvizSession belongs to the thread whose main context was the default
+ * when it was created; its signals are emitted there.  A thread of its own
+ * drains the workers' rings into the model without ever blocking the main
+ * loop, and runs the barriers that mode changes need.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "model.h"
+#include "scenario.h"
+
+G_BEGIN_DECLS
+
+#define SHMVIZ_TYPE_SESSION (shmviz_session_get_type ())
+G_DECLARE_FINAL_TYPE (ShmvizSession, shmviz_session, SHMVIZ, SESSION, GObject)
+
+#define SHMVIZ_SESSION_ERROR (shmviz_session_error_quark ())
+
+typedef enum {
+  SHMVIZ_SESSION_ERROR_FAILED,
+  SHMVIZ_SESSION_ERROR_SPAWN,      /* fork/exec of a worker failed */
+  SHMVIZ_SESSION_ERROR_NO_WORKER,  /* shmviz-worker not found */
+  SHMVIZ_SESSION_ERROR_BUSY,       /* a barrier could not complete */
+} ShmvizSessionError;
+
+GQuark         shmviz_session_error_quark (void);
+
+ShmvizSession *shmviz_session_new          (const ShmvizScenario *scenario);
+/* Creates the region and spawns every worker. On failure nothing is left
+ * running and nothing is left in /dev/shm. */
+gboolean       shmviz_session_start        (ShmvizSession *self,
+                                            GError       **error);
+/* Asks every worker to stop; "finished" is emitted once all have exited
+ * (those that do not within a second are killed). */
+void           shmviz_session_stop         (ShmvizSession *self);
+gboolean       shmviz_session_get_running  (ShmvizSession *self);
+
+ShmvizModel   *shmviz_session_get_model    (ShmvizSession *self);
+const ShmvizScenario *shmviz_session_get_scenario (ShmvizSession *self);
+/* The region's name while it still has one (it is unlinked once every
+ * worker has mapped it), else NULL. */
+const char    *shmviz_session_get_region_name (ShmvizSession *self);
+
+/* Live controls.  A mode change parks every worker at a step boundary,
+ * rebuilds in/out/count and the semaphores from the slots, then resumes:
+ * it completes on the session thread and "notify::mode" follows. */
+void           shmviz_session_set_mode     (ShmvizSession *self,
+                                            ShmvizSyncMode mode);
+ShmvizSyncMode shmviz_session_get_mode     (ShmvizSession *self);
+void           shmviz_session_set_paused   (ShmvizSession *self,
+                                            gboolean       paused);
+gboolean       shmviz_session_get_paused   (ShmvizSession *self);
+/* While paused: lets process @proc run exactly one step. */
+void           shmviz_session_step         (ShmvizSession *self,
+                                            guint          proc);
+void           shmviz_session_set_speed    (ShmvizSession *self,
+                                            guint          speed_permille);
+guint          shmviz_session_get_speed    (ShmvizSession *self);
+void           shmviz_session_set_timing   (ShmvizSession *self,
+                                            ShmvizTiming   timing,
+                                            guint64        ns);
+/* Sends @signo to worker @proc (fault injection). */
+gboolean       shmviz_session_signal_worker (ShmvizSession *self,
+                                             guint          proc,
+                                             int            signo,
+                                             GError       **error);
+
+/* Called on the session thread for every batch of events, in timestamp
+ * order, before they are folded (recorders use this). */
+typedef void (*ShmvizEventSink) (const ShmvizEvent *events,
+                                 guint              n_events,
+                                 gpointer           user_data);
+void           shmviz_session_add_sink     (ShmvizSession  *self,
+                                            ShmvizEventSink sink,
+                                            gpointer        user_data);
+
+/* Where shmviz-worker is looked for: $SHMVIZ_WORKER, beside the running
+ * executable, then the installed libexecdir. */
+char          *shmviz_session_find_worker  (GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,696 @@
+/* worker.c — the bounded-buffer algorithm as explicit, recorded steps
+ *
+ * One process per producer or consumer.  Each step of the textbook
+ * algorithm is a separate function call that ends with one event appended
+ * to this process's own ring, so the picture shows exactly what ran.
+ *
+ * Between steps the worker reads the control words once: stop, pause with
+ * single steps, and barriers.  A barrier (mode change, recovery) makes the
+ * worker give up its current iteration wherever it is and park; the
+ * supervisor then rebuilds in/out/count and the semaphores from the slots,
+ * so nothing a parked worker held needs releasing.
+ *
+ * Instrumentation never takes a lock another worker could wait on: the
+ * event ring has one writer (us) and one reader (the drainer).  When it is
+ * full we nap until the drainer catches up, and only after a long wait count
+ * the event as dropped.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "region.h"
+#include "worker.h"
+
+/* Longest a worker sleeps without looking at the control words. */
+#define POLL_NS          (20 * 1000 * 1000)
+/* How long a full event ring may hold us up before the event is dropped:
+ * long enough for a drainer starved by a busy machine to catch up, so
+ * that a drop means the drainer is stuck, not merely slow. */
+#define RING_BACKOFF_NS  (G_GUINT64_CONSTANT (2000) * 1000 * 1000)
+
+typedef enum {
+  STEP_OK,
+  STEP_ABANDON,  /* a barrier was requested: give up this iteration */
+  STEP_STOP,
+} StepResult;
+
+typedef struct {
+  ShmvizRegion       *region;
+  ShmvizRegionHeader *h;
+  ShmvizProcBlock    *me;
+  ShmvizEvent        *ring;
+  guint64             ring_mask;
+  guint64             head;
+  guint16             index;
+  gboolean            producer;
+  guint               role_index;
+  guint               n_slots;
+  guint               item_size;
+  gboolean            instrument;
+  pid_t               parent;
+  guint32             epoch;      /* the barrier we last parked at */
+  guint64             seq;
+  guint64             pending;    /* produced but not yet written */
+  gboolean            claimed;    /* holds one unit of the item quota */
+  guint8             *payload;
+  guint64             items_done;
+  ShmvizSyncMode      mode;       /* for this iteration */
+} Worker;
+
+static inline guint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
+}
+
+/* Around every sleep: see ShmvizProcBlock.idle.  The store that ends the
+ * idle stretch must be visible before the next timestamp is taken. */
+static inline void
+idle_begin (ShmvizProcBlock *me)
+{
+  atomic_store_explicit (&me->idle, 1, memory_order_release);
+}
+
+static inline void
+idle_end (ShmvizProcBlock *me)
+{
+  atomic_store_explicit (&me->idle, 0, memory_order_seq_cst);
+  atomic_thread_fence (memory_order_seq_cst);
+}
+
+static void
+futex_wait (ShmvizProcBlock  *me,
+            _Atomic uint32_t *word,
+            uint32_t          expected,
+            guint64           timeout_ns)
+{
+  struct timespec ts = {
+    .tv_sec = timeout_ns / 1000000000u,
+    .tv_nsec = timeout_ns % 1000000000u,
+  };
+
+  idle_begin (me);
+  /* Not FUTEX_PRIVATE: the word lives in memory shared between processes. */
+  syscall (SYS_futex, (uint32_t *) word, FUTEX_WAIT, expected, &ts, NULL, 0);
+  idle_end (me);
+}
+
+static void
+check_parent (Worker *w)
+{
+  if (getppid () != w->parent)
+    _exit (SHMVIZ_WORKER_EXIT_ORPHAN);
+}
+
+static void
+emit (Worker  *w,
+      guint8   kind,
+      guint8   detail,
+      guint16  slot,
+      guint16  value,
+      guint64  item,
+      guint64  other)
+{
+  ShmvizEvent *ev;
+  guint64 tail;
+
+  if (!w->instrument)
+    return;
+
+  tail = atomic_load_explicit (&w->me->tail, memory_order_acquire);
+  if (G_UNLIKELY (w->head - tail > w->ring_mask))
+    {
+      guint64 give_up = now_ns () + RING_BACKOFF_NS;
+
+      /* Sleep rather than yield: the drainer is a thread of another
+       * process and must actually get a CPU, which sched_yield() among
+       * many busy workers does not promise. */
+      idle_begin (w->me);
+      do
+        {
+          const struct timespec nap = { 0, 20 * 1000 };
+
+          nanosleep (&nap, NULL);
+          tail = atomic_load_explicit (&w->me->tail, memory_order_acquire);
+        }
+      while (w->head - tail > w->ring_mask && now_ns () < give_up);
+      idle_end (w->me);
+
+      if (w->head - tail > w->ring_mask)
+        {
+          atomic_fetch_add_explicit (&w->me->dropped, 1, memory_order_relaxed);
+          return;
+        }
+    }
+
+  ev = &w->ring[w->head & w->ring_mask];
+  ev->ts_ns = now_ns ();
+  ev->item = item;
+  ev->other = other;
+  ev->proc = w->index;
+  ev->kind = kind;
+  ev->detail = detail;
+  ev->slot = slot;
+  ev->value = value;
+  w->head++;
+  atomic_store_explicit (&w->me->head, w->head, memory_order_release);
+}
+
+static void
+set_state (Worker  *w,
+           guint32  state)
+{
+  atomic_store_explicit (&w->me->state, state, memory_order_relaxed);
+}
+
+/* Parks at the barrier requested by epoch @epoch until the supervisor
+ * releases it. */
+static StepResult
+park (Worker  *w,
+      guint32  epoch,
+      guint    at_step)
+{
+  ShmvizRegionHeader *h = w->h;
+
+  emit (w, SHMVIZ_EV_ABANDON, 0, 0, (guint16) at_step, w->pending, 0);
+  atomic_store (&w->me->held, 0);
+  set_state (w, SHMVIZ_PROC_STATE_PARKED);
+  w->epoch = epoch;
+  emit (w, SHMVIZ_EV_PARKED, 0, 0, (guint16) epoch, 0, 0);
+  atomic_store_explicit (&w->me->parked_epoch, epoch, memory_order_release);
+
+  for (;;)
+    {
+      guint32 wake = atomic_load (&h->wake);
+
+      if (atomic_load (&h->run_state) == SHMVIZ_RUN_STOPPING)
+        return STEP_STOP;
+      if ((gint32) (atomic_load (&h->released_epoch) - epoch) >= 0)
+        break;
+      /* A newer barrier supersedes this one before it was released. */
+      if (atomic_load (&h->epoch) != epoch)
+        {
+          epoch = atomic_load (&h->epoch);
+          w->epoch = epoch;
+          atomic_store_explicit (&w->me->parked_epoch, epoch, memory_order_release);
+          continue;
+        }
+      futex_wait (w->me, &h->wake, wake, POLL_NS);
+      check_parent (w);
+    }
+
+  set_state (w, SHMVIZ_PROC_STATE_RUNNING);
+  emit (w, SHMVIZ_EV_RESUMED, 0, 0, (guint16) epoch, 0, 0);
+  return STEP_ABANDON;
+}
+
+/* Sleeps @ns scaled by the speed, waking early for any control change. */
+static StepResult
+delay (Worker       *w,
+       ShmvizTiming  timing)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint64 base = atomic_load_explicit (&h->timing_ns[timing], memory_order_relaxed);
+  guint32 speed = atomic_load_explicit (&h->speed_permille, memory_order_relaxed);
+  guint64 deadline;
+
+  if (base == 0 || speed == 0)
+    return STEP_OK;
+  if (base > SHMVIZ_MAX_DELAY_NS)
+    base = SHMVIZ_MAX_DELAY_NS;
+  if (speed > SHMVIZ_MAX_SPEED)
+    speed = SHMVIZ_MAX_SPEED;
+
+  deadline = now_ns () + base * 1000u / speed;
+  for (;;)
+    {
+      guint32 wake = atomic_load (&h->wake);
+      guint64 now;
+
+      if (atomic_load (&h->run_state) == SHMVIZ_RUN_STOPPING)
+        return STEP_STOP;
+      if (atomic_load (&h->epoch) != w->epoch)
+        return park (w, atomic_load (&h->epoch), SHMVIZ_EV_NONE);
+      now = now_ns ();
+      if (now >= deadline)
+        return STEP_OK;
+      futex_wait (w->me, &h->wake, wake, MIN (deadline - now, (guint64) POLL_NS));
+      check_parent (w);
+      /* Switching to full speed must not wait out a slow-motion delay. */
+      if (atomic_load_explicit (&h->speed_permille, memory_order_relaxed) == 0)
+        return STEP_OK;
+    }
+}
+
+/* The boundary between two steps: slow-motion pause, then the control
+ * words. */
+static StepResult
+boundary (Worker *w,
+          guint   at_step)
+{
+  ShmvizRegionHeader *h = w->h;
+  StepResult r;
+
+  atomic_fetch_add_explicit (&w->me->steps, 1, memory_order_relaxed);
+
+  if ((r = delay (w, SHMVIZ_TIMING_STEP)) == STEP_STOP)
+    return STEP_STOP;
+
+  for (;;)
+    {
+      guint32 wake = atomic_load (&h->wake);
+      guint32 run_state = atomic_load (&h->run_state);
+      guint32 epoch = atomic_load (&h->epoch);
+      guint32 credit;
+
+      if (run_state == SHMVIZ_RUN_STOPPING)
+        return STEP_STOP;
+      if (epoch != w->epoch)
+        return park (w, epoch, at_step);
+      if (run_state != SHMVIZ_RUN_PAUSED)
+        return STEP_OK;
+
+      credit = atomic_load (&w->me->step_credit);
+      if (credit > 0 &&
+          atomic_compare_exchange_strong (&w->me->step_credit, &credit, credit - 1))
+        return STEP_OK;
+
+      futex_wait (w->me, &h->wake, wake, POLL_NS);
+      check_parent (w);
+    }
+}
+
+/* Takes semaphore @sem, recording whether it had to block. */
+static StepResult
+acquire (Worker    *w,
+         ShmvizSem  sem)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint32 saved_state = atomic_load (&w->me->state);
+  int value = 0;
+
+  atomic_store (&w->me->wait_sem, sem);
+  set_state (w, SHMVIZ_PROC_STATE_ACQUIRING);
+  emit (w, SHMVIZ_EV_WAIT, sem, 0, 0, 0, 0);
+
+  if (sem_trywait (&h->sems[sem]) != 0)
+    {
+      emit (w, SHMVIZ_EV_BLOCKED, sem, 0, 0, 0, 0);
+      for (;;)
+        {
+          /* Bounded, so that stop requests and barriers always get through. */
+          guint64 deadline = now_ns () + POLL_NS;
+          struct timespec ts = {
+            .tv_sec = deadline / 1000000000u,
+            .tv_nsec = deadline % 1000000000u,
+          };
+
+          int r, errsv;
+
+          idle_begin (w->me);
+          r = sem_clockwait (&h->sems[sem], CLOCK_MONOTONIC, &ts);
+          errsv = errno;
+          idle_end (w->me);
+          if (r == 0)
+            break;
+          errno = errsv;
+          if (errno != ETIMEDOUT && errno != EINTR)
+            {
+              fprintf (stderr, "shmviz-worker %u: sem_clockwait: %s\n", w->index, g_strerror (errno));
+              _exit (SHMVIZ_WORKER_EXIT_CORRUPT);
+            }
+          check_parent (w);
+          if (atomic_load (&h->run_state) == SHMVIZ_RUN_STOPPING)
+            return STEP_STOP;
+          if (atomic_load (&h->epoch) != w->epoch)
+            return park (w, atomic_load (&h->epoch), SHMVIZ_EV_BLOCKED);
+        }
+    }
+
+  atomic_fetch_or (&w->me->held, 1u << sem);
+  set_state (w, sem == SHMVIZ_SEM_MUTEX ? SHMVIZ_PROC_STATE_CRITICAL : saved_state);
+  sem_getvalue (&h->sems[sem], &value);
+  emit (w, SHMVIZ_EV_ACQUIRED, sem, 0, (guint16) CLAMP (value, 0, G_MAXUINT16), 0, 0);
+  return STEP_OK;
+}
+
+static void
+release (Worker    *w,
+         ShmvizSem  sem,
+         guint32    clears)
+{
+  sem_post (&w->h->sems[sem]);
+  atomic_fetch_and (&w->me->held, ~clears);
+  if (sem == SHMVIZ_SEM_MUTEX)
+    set_state (w, SHMVIZ_PROC_STATE_RUNNING);
+  emit (w, SHMVIZ_EV_POST, sem, 0, 0, 0, 0);
+}
+
+/* Reads a shared index once and checks it before anyone uses it. */
+static guint
+load_index (Worker           *w,
+            _Atomic uint32_t *word)
+{
+  guint32 v = atomic_load_explicit (word, memory_order_relaxed);
+
+  if (v >= w->n_slots)
+    {
+      fprintf (stderr,
+               "shmviz-worker %u: shared index %u is outside the %u slots: region corrupt, detaching\n",
+               w->index, v, w->n_slots);
+      _exit (SHMVIZ_WORKER_EXIT_CORRUPT);
+    }
+  return v;
+}
+
+static void
+write_slot (Worker *w,
+            guint   slot_index)
+{
+  ShmvizSlotHeader *slot = shmviz_region_slot (w->region, slot_index);
+  guint8 *payload = shmviz_region_slot_payload (w->region, slot_index);
+  guint32 old_state, expected = SHMVIZ_SLOT_WRITING;
+  guint64 old_item;
+  guint8 detail;
+
+  /* Exchanges, not stores: what was there is the observation. */
+  old_state = atomic_exchange (&slot->state, SHMVIZ_SLOT_WRITING);
+  old_item = atomic_exchange (&slot->item, w->pending);
+  memcpy (payload, w->payload, w->item_size);
+  slot->checksum = shmviz_item_checksum (w->pending, w->payload, w->item_size);
+
+  detail = (guint8) (old_state & SHMVIZ_EV_STATE_MASK);
+  if (!atomic_compare_exchange_strong (&slot->state, &expected, SHMVIZ_SLOT_FULL) &&
+      (expected == SHMVIZ_SLOT_READING || expected == SHMVIZ_SLOT_EMPTY))
+    detail |= 0x40; /* SHMVIZ_EV_FLAG_RACED: a reader took it mid-write */
+
+  emit (w, SHMVIZ_EV_WRITE_SLOT, detail, (guint16) slot_index, 0, w->pending, old_item);
+}
+
+static guint64
+read_slot (Worker *w,
+           guint   slot_index)
+{
+  ShmvizSlotHeader *slot = shmviz_region_slot (w->region, slot_index);
+  const guint8 *payload = shmviz_region_slot_payload (w->region, slot_index);
+  guint32 old_state, expected = SHMVIZ_SLOT_READING;
+  guint32 checksum;
+  guint64 item;
+  guint8 detail;
+
+  old_state = atomic_exchange (&slot->state, SHMVIZ_SLOT_READING);
+  item = atomic_load (&slot->item);
+  memcpy (w->payload, payload, w->item_size);
+  checksum = slot->checksum;
+
+  detail = (guint8) (old_state & SHMVIZ_EV_STATE_MASK);
+  if (item != SHMVIZ_ITEM_NONE &&
+      checksum != shmviz_item_checksum (item, w->payload, w->item_size))
+    detail |= SHMVIZ_EV_FLAG_CORRUPT;
+  atomic_compare_exchange_strong (&slot->state, &expected, SHMVIZ_SLOT_EMPTY);
+
+  emit (w, SHMVIZ_EV_READ_SLOT, detail, (guint16) slot_index, 0, item, item);
+  return item;
+}
+
+static void
+advance (Worker           *w,
+         _Atomic uint32_t *index_word,
+         guint             index,
+         guint32           count,
+         gboolean          producing)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint next = (index + 1) % w->n_slots;
+  guint32 new_count = producing ? count + 1 : count - 1;
+
+  atomic_store_explicit (index_word, next, memory_order_relaxed);
+  atomic_store_explicit (&h->count, new_count, memory_order_relaxed);
+
+  emit (w, SHMVIZ_EV_ADVANCE, producing ? 0 : 1, (guint16) next, (guint16) new_count, 0,
+        SHMVIZ_PACK_INDICES (atomic_load_explicit (&h->in, memory_order_relaxed),
+                             atomic_load_explicit (&h->out, memory_order_relaxed),
+                             atomic_load_explicit (&h->count, memory_order_relaxed)));
+}
+
+/* Takes the locks @mode asks for, in its order.  @counting is EMPTY for a
+ * producer, FULL for a consumer. */
+static StepResult
+enter (Worker    *w,
+       ShmvizSem  counting)
+{
+  StepResult r;
+
+  switch (w->mode)
+    {
+    case SHMVIZ_SYNC_SEMAPHORES:
+      if ((r = acquire (w, counting)) != STEP_OK || (r = boundary (w, SHMVIZ_EV_ACQUIRED)) != STEP_OK)
+        return r;
+      return acquire (w, SHMVIZ_SEM_MUTEX);
+
+    case SHMVIZ_SYNC_WRONG_ORDER:
+      if ((r = acquire (w, SHMVIZ_SEM_MUTEX)) != STEP_OK || (r = boundary (w, SHMVIZ_EV_ACQUIRED)) != STEP_OK)
+        return r;
+      return acquire (w, counting);
+
+    case SHMVIZ_SYNC_MUTEX_ONLY:
+      return acquire (w, SHMVIZ_SEM_MUTEX);
+
+    case SHMVIZ_SYNC_OFF:
+    case SHMVIZ_N_SYNC_MODES:
+    default:
+      /* Touching the shared indices with no lock at all. */
+      set_state (w, SHMVIZ_PROC_STATE_CRITICAL);
+      return STEP_OK;
+    }
+}
+
+/* Releases what enter() took; @signal is FULL for a producer, EMPTY for a
+ * consumer, and @token the counting token taken on the way in. */
+static StepResult
+leave (Worker    *w,
+       ShmvizSem  signal,
+       guint32    token)
+{
+  StepResult r;
+
+  switch (w->mode)
+    {
+    case SHMVIZ_SYNC_SEMAPHORES:
+    case SHMVIZ_SYNC_WRONG_ORDER:
+      release (w, SHMVIZ_SEM_MUTEX, SHMVIZ_HELD_MUTEX);
+      if ((r = boundary (w, SHMVIZ_EV_POST)) != STEP_OK)
+        return r;
+      release (w, signal, token);
+      return STEP_OK;
+
+    case SHMVIZ_SYNC_MUTEX_ONLY:
+      release (w, SHMVIZ_SEM_MUTEX, SHMVIZ_HELD_MUTEX);
+      return STEP_OK;
+
+    case SHMVIZ_SYNC_OFF:
+    case SHMVIZ_N_SYNC_MODES:
+    default:
+      set_state (w, SHMVIZ_PROC_STATE_RUNNING);
+      return STEP_OK;
+    }
+}
+
+#define STEP(expr) G_STMT_START { StepResult r_ = (expr); if (r_ != STEP_OK) return r_; } G_STMT_END
+
+static gboolean
+claim_quota (Worker *w)
+{
+  guint64 quota;
+
+  if (w->h->items_total == 0)
+    return TRUE;
+  quota = atomic_load (&w->h->next_item_quota);
+  while (quota > 0)
+    if (atomic_compare_exchange_weak (&w->h->next_item_quota, &quota, quota - 1))
+      return TRUE;
+  return FALSE;
+}
+
+static StepResult
+produce_one (Worker   *w,
+             gboolean *done)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint in;
+  guint32 count;
+
+  if (w->pending == SHMVIZ_ITEM_NONE)
+    {
+      /* A claim survives an abandoned iteration: the quota is exact. */
+      if (!w->claimed && !(w->claimed = claim_quota (w)))
+        {
+          *done = TRUE;
+          return STEP_OK;
+        }
+      set_state (w, SHMVIZ_PROC_STATE_RUNNING);
+      STEP (delay (w, SHMVIZ_TIMING_PRODUCE));
+      w->claimed = FALSE;
+      w->pending = SHMVIZ_ITEM_ID (w->role_index, ++w->seq);
+      shmviz_item_fill (w->pending, w->payload, w->item_size);
+      emit (w, SHMVIZ_EV_PRODUCE, 0, 0, 0, w->pending, 0);
+      STEP (boundary (w, SHMVIZ_EV_PRODUCE));
+    }
+
+  w->mode = atomic_load (&h->mode);
+  STEP (enter (w, SHMVIZ_SEM_EMPTY));
+  STEP (boundary (w, SHMVIZ_EV_ACQUIRED));
+
+  in = load_index (w, &h->in);
+  count = atomic_load_explicit (&h->count, memory_order_relaxed);
+  emit (w, SHMVIZ_EV_READ_INDEX, 0, (guint16) in, (guint16) MIN (count, G_MAXUINT16), 0, count);
+  /* The race window sits between reading the indices and writing them
+   * back: the read-modify-write that synchronization exists to protect. */
+  STEP (delay (w, SHMVIZ_TIMING_RACE_WINDOW));
+  STEP (boundary (w, SHMVIZ_EV_READ_INDEX));
+
+  write_slot (w, in);
+  w->pending = SHMVIZ_ITEM_NONE;
+  w->items_done++;
+  atomic_store_explicit (&w->me->items_done, w->items_done, memory_order_relaxed);
+  STEP (boundary (w, SHMVIZ_EV_WRITE_SLOT));
+
+  advance (w, &h->in, in, count, TRUE);
+  STEP (boundary (w, SHMVIZ_EV_ADVANCE));
+
+  return leave (w, SHMVIZ_SEM_FULL, SHMVIZ_HELD_EMPTY);
+}
+
+static StepResult
+consume_one (Worker *w)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint out;
+  guint32 count;
+  guint64 item;
+
+  w->mode = atomic_load (&h->mode);
+  STEP (enter (w, SHMVIZ_SEM_FULL));
+  STEP (boundary (w, SHMVIZ_EV_ACQUIRED));
+
+  out = load_index (w, &h->out);
+  count = atomic_load_explicit (&h->count, memory_order_relaxed);
+  emit (w, SHMVIZ_EV_READ_INDEX, 1, (guint16) out, (guint16) MIN (count, G_MAXUINT16), 0, count);
+  STEP (delay (w, SHMVIZ_TIMING_RACE_WINDOW));
+  STEP (boundary (w, SHMVIZ_EV_READ_INDEX));
+
+  item = read_slot (w, out);
+  w->items_done++;
+  atomic_store_explicit (&w->me->items_done, w->items_done, memory_order_relaxed);
+  STEP (boundary (w, SHMVIZ_EV_READ_SLOT));
+
+  advance (w, &h->out, out, count, FALSE);
+  STEP (boundary (w, SHMVIZ_EV_ADVANCE));
+
+  STEP (leave (w, SHMVIZ_SEM_EMPTY, SHMVIZ_HELD_FULL));
+  STEP (boundary (w, SHMVIZ_EV_POST));
+
+  STEP (delay (w, SHMVIZ_TIMING_CONSUME));
+  emit (w, SHMVIZ_EV_CONSUME, 0, 0, 0, item, 0);
+  return boundary (w, SHMVIZ_EV_CONSUME);
+}
+
+static int
+run (Worker *w)
+{
+  gboolean done = FALSE;
+
+  while (!done)
+    {
+      StepResult r = w->producer ? produce_one (w, &done) : consume_one (w);
+
+      if (r == STEP_STOP)
+        break;
+      /* STEP_ABANDON: parked and released; start the iteration over. */
+    }
+
+  set_state (w, SHMVIZ_PROC_STATE_EXITED);
+  emit (w, SHMVIZ_EV_EXIT, 0, 0, 0, 0, w->items_done);
+  idle_begin (w->me);
+  return SHMVIZ_WORKER_EXIT_OK;
+}
+
+int
+shmviz_worker_main (int    argc,
+                    char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShmvizRegion) region = NULL;
+  g_autofree guint8 *payload = NULL;
+  Worker w = { 0 };
+  guint64 index, parent;
+  int status;
+
+  if (argc != 4 ||
+      !g_ascii_string_to_unsigned (argv[2], 10, 0, SHMVIZ_MAX_PROCS - 1, &index, NULL) ||
+      !g_ascii_string_to_unsigned (argv[3], 10, 1, G_MAXINT32, &parent, NULL))
+    {
+      fprintf (stderr, "usage: shmviz-worker REGION-NAME PROC-INDEX PARENT-PID\n"
+                       "(started by shmviz itself, not meant to be run by hand)\n");
+      return SHMVIZ_WORKER_EXIT_USAGE;
+    }
+
+  /* Die with the supervisor, and close the race where it died before. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != (pid_t) parent)
+    return SHMVIZ_WORKER_EXIT_ORPHAN;
+
+  if (!(region = shmviz_region_open (argv[1], &error)))
+    {
+      fprintf (stderr, "shmviz-worker: %s\n", error->message);
+      return SHMVIZ_WORKER_EXIT_REGION;
+    }
+  if (index >= shmviz_region_n_procs (region))
+    {
+      fprintf (stderr, "shmviz-worker: process index %u is outside the region's %u processes\n",
+               (guint) index, shmviz_region_n_procs (region));
+      return SHMVIZ_WORKER_EXIT_USAGE;
+    }
+
+  w.region = region;
+  w.h = shmviz_region_header (region);
+  w.me = shmviz_region_proc (region, (guint) index);
+  w.ring = w.me->events;
+  w.ring_mask = shmviz_region_ring_capacity (region) - 1;
+  w.index = (guint16) index;
+  w.producer = index < w.h->n_producers;
+  w.role_index = w.producer ? (guint) index : (guint) index - w.h->n_producers;
+  w.n_slots = shmviz_region_n_slots (region);
+  w.item_size = shmviz_region_item_size (region);
+  w.instrument = w.h->instrument != 0;
+  w.parent = (pid_t) parent;
+  w.payload = payload = g_malloc0 (w.item_size);
+  /* Our ring may hold events of an earlier incarnation at this index. */
+  w.head = atomic_load (&w.me->head);
+  w.epoch = atomic_load (&w.h->epoch);
+
+  atomic_store (&w.me->parked_epoch, w.epoch);
+  atomic_store (&w.me->held, 0);
+  set_state (&w, SHMVIZ_PROC_STATE_RUNNING);
+  atomic_store (&w.me->pid, (int32_t) getpid ());
+  idle_end (w.me);
+  emit (&w, SHMVIZ_EV_START, 0, 0, w.producer ? SHMVIZ_ROLE_PRODUCER : SHMVIZ_ROLE_CONSUMER,
+        0, (guint64) getpid ());
+
+  status = run (&w);
+  return status;
+}

@@ -1,0 +1,338 @@
+/* bench-frames.c — frame times of the three views under a live stream
+ *
+ * A 1920×1080 window with the buffer, process and timeline views, fed a
+ * synthetic model that changes every frame, at 8/256/4096 slots and
+ * 2/16/128 processes.  Prints, per configuration, the median and 99th
+ * percentile of the interval between frames (from the frame clock) and of
+ * the time spent painting (before-paint to after-paint), then the main
+ * loop's CPU use over 2 s once the stream stops.  It prints figures and
+ * never fails on timing.  Run it through build-aux/bench-frames.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <gtk/gtk.h>
+
+#include "layout.h"
+#include "model.h"
+#include "shmviz-buffer-view.h"
+#include "shmviz-process-view.h"
+#include "shmviz-timeline-view.h"
+
+typedef struct {
+  GtkWidget *window;
+  GtkWidget *buffer, *procs, *timeline;
+  ShmvizModel *model;
+  ShmvizSnapshot snap;
+  GArray *events;
+  GRand *rand;
+  guint n_slots, n_procs, n_producers;
+  guint in, out, count;
+  guint64 ts;
+  guint64 *seq;
+  gboolean feeding;
+  gint64 paint_start;
+  gint64 last_frame;
+  GArray *intervals;           /* gint64 µs */
+  GArray *paints;              /* gint64 µs */
+} Bench;
+
+static void
+emit (Bench   *b,
+      guint16  proc,
+      guint8   kind,
+      guint8   detail,
+      guint16  slot,
+      guint64  item,
+      guint64  other)
+{
+  ShmvizEvent ev = { 0 };
+
+  b->ts += 50000; /* 50 µs a step */
+  ev.ts_ns = b->ts;
+  ev.proc = proc;
+  ev.kind = kind;
+  ev.detail = detail;
+  ev.slot = slot;
+  ev.item = item;
+  ev.other = other;
+  g_array_append_val (b->events, ev);
+}
+
+/* One locked step of every process, and now and then an unlocked write
+ * over a full slot so that flashes and anomaly markers appear. */
+static void
+feed_one_frame (Bench *b)
+{
+  g_array_set_size (b->events, 0);
+  for (guint p = 0; p < b->n_procs; p++)
+    {
+      gboolean producer = p < b->n_producers;
+
+      emit (b, p, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0);
+      emit (b, p, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_MUTEX, 0, 0, 0);
+      if (producer && (b->count < b->n_slots || g_rand_int_range (b->rand, 0, 50) == 0))
+        {
+          guint64 item = SHMVIZ_ITEM_ID (p, ++b->seq[p]);
+          guint slot = b->in;
+          gboolean full = b->count >= b->n_slots;
+
+          emit (b, p, SHMVIZ_EV_WRITE_SLOT, full ? SHMVIZ_SLOT_FULL : SHMVIZ_SLOT_EMPTY, slot, item, 0);
+          b->in = (b->in + 1) % b->n_slots;
+          if (!full)
+            b->count++;
+          else
+            b->out = b->in;
+          emit (b, p, SHMVIZ_EV_ADVANCE, 0, b->in, 0, SHMVIZ_PACK_INDICES (b->in, b->out, b->count));
+        }
+      else if (!producer && b->count > 0)
+        {
+          emit (b, p, SHMVIZ_EV_READ_SLOT, SHMVIZ_SLOT_FULL, b->out, 0, 0);
+          b->out = (b->out + 1) % b->n_slots;
+          b->count--;
+          emit (b, p, SHMVIZ_EV_ADVANCE, 1, b->out, 0, SHMVIZ_PACK_INDICES (b->in, b->out, b->count));
+        }
+      emit (b, p, SHMVIZ_EV_POST, SHMVIZ_SEM_MUTEX, 0, 0, 0);
+    }
+  /* READ_SLOT needs the item actually there for the ledger to count it;
+   * the model's own slot map tells us. */
+  {
+    ShmvizEvent *evs = (ShmvizEvent *) b->events->data;
+
+    for (guint i = 0; i < b->events->len; i++)
+      if (evs[i].kind == SHMVIZ_EV_READ_SLOT && evs[i].slot < b->snap.n_slots)
+        evs[i].item = evs[i].other = b->snap.slots[evs[i].slot].item;
+  }
+  shmviz_model_fold (b->model, (const ShmvizEvent *) b->events->data, b->events->len);
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Bench *b = user_data;
+
+  if (!b->feeding)
+    return G_SOURCE_CONTINUE;
+  feed_one_frame (b);
+  /* What the window does every frame: one snapshot, handed to every view. */
+  shmviz_model_snapshot (b->model, &b->snap);
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (b->buffer), &b->snap);
+  shmviz_process_view_set_snapshot (SHMVIZ_PROCESS_VIEW (b->procs), &b->snap);
+  shmviz_timeline_view_set_snapshot (SHMVIZ_TIMELINE_VIEW (b->timeline), &b->snap);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Bench         *b)
+{
+  b->paint_start = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Bench         *b)
+{
+  gint64 frame = gdk_frame_clock_get_frame_time (clock);
+  gint64 paint = g_get_monotonic_time () - b->paint_start;
+
+  if (!b->feeding)
+    return;
+  if (b->last_frame != 0)
+    g_array_append_val (b->intervals, (gint64) { frame - b->last_frame });
+  g_array_append_val (b->paints, paint);
+  b->last_frame = frame;
+}
+
+static int
+compare_i64 (const void *a,
+             const void *c)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) c;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+percentiles (GArray *a,
+             double *median,
+             double *p99)
+{
+  if (a->len == 0)
+    {
+      *median = *p99 = 0;
+      return;
+    }
+  qsort (a->data, a->len, sizeof (gint64), compare_i64);
+  *median = g_array_index (a, gint64, a->len / 2) / 1000.0;
+  *p99 = g_array_index (a, gint64, MIN (a->len - 1, (guint) (a->len * 0.99))) / 1000.0;
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+run_config (Bench *b,
+            guint  n_slots,
+            guint  n_procs,
+            guint  seconds)
+{
+  ShmvizScenario sc;
+  double im, ip, pm, pp;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_slots = n_slots;
+  sc.n_producers = n_procs / 2;
+  sc.n_consumers = n_procs - n_procs / 2;
+  g_clear_pointer (&b->model, shmviz_model_unref);
+  b->model = shmviz_model_new (&sc);
+  b->n_slots = n_slots;
+  b->n_procs = n_procs;
+  b->n_producers = sc.n_producers;
+  b->in = b->out = b->count = 0;
+  g_free (b->seq);
+  b->seq = g_new0 (guint64, n_procs);
+
+  g_array_set_size (b->events, 0);
+  for (guint p = 0; p < n_procs; p++)
+    emit (b, p, SHMVIZ_EV_START, 0, 0, 0, 10000 + p);
+  shmviz_model_fold (b->model, (const ShmvizEvent *) b->events->data, b->events->len);
+  shmviz_model_snapshot (b->model, &b->snap);
+  shmviz_buffer_view_set_model (SHMVIZ_BUFFER_VIEW (b->buffer), b->model);
+  shmviz_process_view_set_model (SHMVIZ_PROCESS_VIEW (b->procs), b->model);
+  shmviz_timeline_view_set_model (SHMVIZ_TIMELINE_VIEW (b->timeline), b->model);
+
+  /* Warm up: first layouts, caches, geometry. */
+  b->feeding = TRUE;
+  run_for (500);
+  g_array_set_size (b->intervals, 0);
+  g_array_set_size (b->paints, 0);
+  b->last_frame = 0;
+  run_for (seconds * 1000);
+  b->feeding = FALSE;
+
+  percentiles (b->intervals, &im, &ip);
+  percentiles (b->paints, &pm, &pp);
+  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp);
+}
+
+static void
+set_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const guint slots[] = { 8, 256, 4096 };
+  static const guint procs[] = { 2, 16, 128 };
+  Bench b = { 0 };
+  GtkWidget *paned, *top;
+  GdkFrameClock *clock;
+  guint seconds = 2;
+  double c0, c1;
+
+  if (argc > 1)
+    seconds = MAX (1, atoi (argv[1]));
+  if (g_getenv ("GSK_RENDERER") == NULL)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_init ();
+
+  b.events = g_array_new (FALSE, TRUE, sizeof (ShmvizEvent));
+  b.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.paints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.rand = g_rand_new_with_seed (42);
+
+  b.window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (b.window), 1920, 1080);
+  gtk_window_set_decorated (GTK_WINDOW (b.window), FALSE);
+  b.buffer = shmviz_buffer_view_new ();
+  b.procs = shmviz_process_view_new ();
+  b.timeline = shmviz_timeline_view_new ();
+  top = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_start_child (GTK_PANED (top), b.buffer);
+  gtk_paned_set_end_child (GTK_PANED (top), b.procs);
+  gtk_paned_set_position (GTK_PANED (top), 860);
+  paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  gtk_paned_set_start_child (GTK_PANED (paned), top);
+  gtk_paned_set_end_child (GTK_PANED (paned), b.timeline);
+  gtk_paned_set_position (GTK_PANED (paned), 700);
+  gtk_window_set_child (GTK_WINDOW (b.window), paned);
+  /* BENCH_HIDE=buffer,procs,timeline leaves views out, to see who costs what. */
+  if (g_getenv ("BENCH_HIDE"))
+    {
+      g_auto(GStrv) hide = g_strsplit (g_getenv ("BENCH_HIDE"), ",", -1);
+
+      gtk_widget_set_visible (b.buffer, !g_strv_contains ((const char * const *) hide, "buffer"));
+      gtk_widget_set_visible (b.procs, !g_strv_contains ((const char * const *) hide, "procs"));
+      gtk_widget_set_visible (b.timeline, !g_strv_contains ((const char * const *) hide, "timeline"));
+    }
+  gtk_window_present (GTK_WINDOW (b.window));
+  while (!gtk_widget_get_mapped (b.window) || gtk_widget_get_width (b.window) < 100)
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (b.window);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &b);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &b);
+  {
+    guint tick = gtk_widget_add_tick_callback (b.window, tick_cb, &b, NULL);
+
+    g_print ("renderer %s, %d×%d, %u s per configuration, times in ms\n",
+             G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (b.window))),
+             gtk_widget_get_width (b.window), gtk_widget_get_height (b.window), seconds);
+    g_print (" slots  procs  frames  intvl-med  intvl-p99  paint-med  paint-p99\n");
+    for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+      for (guint j = 0; j < G_N_ELEMENTS (procs); j++)
+        run_config (&b, slots[i], procs[j], seconds);
+
+    /* Paused: nothing is fed and the window's own tick is gone, as when the
+     * app pauses; flashes and flights end on their own. */
+    gtk_widget_remove_tick_callback (b.window, tick);
+  }
+  run_for (1800);
+  c0 = cpu_seconds ();
+  {
+    gboolean done = FALSE;
+
+    /* Block in the main loop as the app would, woken only by real work. */
+    g_timeout_add_once (2000, set_done, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  c1 = cpu_seconds ();
+  g_print ("paused: main loop CPU %.2f %% over 2 s\n", (c1 - c0) / 2.0 * 100.0);
+
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  g_clear_pointer (&b.model, shmviz_model_unref);
+  shmviz_snapshot_clear (&b.snap);
+  g_array_unref (b.events);
+  g_array_unref (b.intervals);
+  g_array_unref (b.paints);
+  g_rand_free (b.rand);
+  g_free (b.seq);
+  return 0;
+}

@@ -1,0 +1,675 @@
+/* test-views.c — the buffer, process and timeline views, drawn for real
+ *
+ * Each test folds a synthetic event stream into a model, shows a view in a
+ * window, renders it to a PNG in G_TEST_BUILDDIR (kept as an artifact to
+ * look at) and checks the picture is not blank, plus what the views say to
+ * assistive technology.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "layout.h"
+#include "model.h"
+#include "shmviz-buffer-view.h"
+#include "shmviz-palette.h"
+#include "shmviz-process-view.h"
+#include "shmviz-timeline-view.h"
+
+/* Stream builder ------------------------------------------------------- */
+
+typedef struct {
+  GArray *events;
+  guint64 ts;
+  guint n_slots;
+  guint in, out, count;
+} Stream;
+
+static void
+emit (Stream  *s,
+      guint16  proc,
+      guint8   kind,
+      guint8   detail,
+      guint16  slot,
+      guint64  item,
+      guint64  other,
+      guint16  value)
+{
+  ShmvizEvent ev = { 0 };
+
+  s->ts += 10 * G_GUINT64_CONSTANT (1000000); /* 10 ms a step */
+  ev.ts_ns = s->ts;
+  ev.proc = proc;
+  ev.kind = kind;
+  ev.detail = detail;
+  ev.slot = slot;
+  ev.item = item;
+  ev.other = other;
+  ev.value = value;
+  g_array_append_val (s->events, ev);
+}
+
+static void
+stream_init (Stream *s,
+             guint   n_slots,
+             guint   n_procs,
+             guint   n_producers)
+{
+  memset (s, 0, sizeof *s);
+  s->events = g_array_new (FALSE, TRUE, sizeof (ShmvizEvent));
+  s->ts = G_GUINT64_CONSTANT (1000000000);
+  s->n_slots = n_slots;
+  for (guint p = 0; p < n_procs; p++)
+    emit (s, p, SHMVIZ_EV_START, 0, 0, 0, 1000 + p,
+          p < n_producers ? SHMVIZ_ROLE_PRODUCER : SHMVIZ_ROLE_CONSUMER);
+}
+
+/* One producer iteration; with @unlocked the mutex is skipped, and the slot
+ * replaced may be full, which loses what was there. */
+static void
+produce (Stream  *s,
+         guint    proc,
+         guint64  seq,
+         gboolean post_mutex,
+         guint    slot,
+         guint    replaced_state,
+         guint64  replaced)
+{
+  guint64 item = SHMVIZ_ITEM_ID (proc, seq);
+
+  emit (s, proc, SHMVIZ_EV_PRODUCE, 0, 0, item, 0, 0);
+  emit (s, proc, SHMVIZ_EV_WAIT, SHMVIZ_SEM_EMPTY, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_EMPTY, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_READ_INDEX, 0, slot, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_WRITE_SLOT, replaced_state, slot, item, replaced, 0);
+  if (replaced_state != SHMVIZ_SLOT_FULL)
+    s->count++;
+  s->in = (slot + 1) % s->n_slots;
+  emit (s, proc, SHMVIZ_EV_ADVANCE, 0, s->in, 0, SHMVIZ_PACK_INDICES (s->in, s->out, s->count), s->count);
+  if (post_mutex)
+    {
+      emit (s, proc, SHMVIZ_EV_POST, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+      emit (s, proc, SHMVIZ_EV_POST, SHMVIZ_SEM_FULL, 0, 0, 0, 0);
+    }
+}
+
+static void
+consume (Stream  *s,
+         guint    proc,
+         guint    slot,
+         guint64  item)
+{
+  emit (s, proc, SHMVIZ_EV_WAIT, SHMVIZ_SEM_FULL, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_FULL, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_READ_INDEX, 1, slot, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_READ_SLOT, SHMVIZ_SLOT_FULL, slot, item, item, 0);
+  s->count--;
+  s->out = (slot + 1) % s->n_slots;
+  emit (s, proc, SHMVIZ_EV_ADVANCE, 1, s->out, 0, SHMVIZ_PACK_INDICES (s->in, s->out, s->count), s->count);
+  emit (s, proc, SHMVIZ_EV_POST, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_POST, SHMVIZ_SEM_EMPTY, 0, 0, 0, 0);
+  emit (s, proc, SHMVIZ_EV_CONSUME, 0, 0, item, 0, 0);
+}
+
+/* 8 slots, P1 P2 C1 C2.  Five items written, two read, then P2 writes over
+ * slot 2 while it still holds P1#2 (an unsynchronised write): P1#2 is lost.
+ * P2 keeps the mutex; C2 blocks on it and P1 is acquiring it. */
+static ShmvizModel *
+make_race_model (void)
+{
+  ShmvizScenario sc;
+  ShmvizModel *model;
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+
+  stream_init (&s, 8, 4, 2);
+  produce (&s, 0, 1, TRUE, 0, SHMVIZ_SLOT_EMPTY, 0);
+  produce (&s, 1, 1, TRUE, 1, SHMVIZ_SLOT_EMPTY, 0);
+  produce (&s, 0, 2, TRUE, 2, SHMVIZ_SLOT_EMPTY, 0);
+  consume (&s, 2, 0, SHMVIZ_ITEM_ID (0, 1));
+  produce (&s, 1, 2, TRUE, 3, SHMVIZ_SLOT_EMPTY, 0);
+  consume (&s, 3, 1, SHMVIZ_ITEM_ID (1, 1));
+  produce (&s, 0, 3, TRUE, 4, SHMVIZ_SLOT_EMPTY, 0);
+  /* The race: P2 read a stale in = 2, and writes in = 3 back. */
+  produce (&s, 1, 3, FALSE, 2, SHMVIZ_SLOT_FULL, SHMVIZ_ITEM_ID (0, 2));
+  emit (&s, 3, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (&s, 3, SHMVIZ_EV_BLOCKED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (&s, 0, SHMVIZ_EV_PRODUCE, 0, 0, SHMVIZ_ITEM_ID (0, 4), 0, 0);
+  emit (&s, 0, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  return model;
+}
+
+/* Window and rendering -------------------------------------------------- */
+
+static void
+iterate (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *view,
+                int        width,
+                int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  while ((!gtk_widget_get_mapped (view) || gtk_widget_get_width (view) < width / 2) &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_widget_get_mapped (view));
+  iterate (100);
+  return window;
+}
+
+/* Renders @view as it would be drawn, on the theme's window background,
+ * saves it and returns how many distinct colours it has. */
+static guint
+render_to_png (GtkWidget  *view,
+               const char *name)
+{
+  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autoptr(GHashTable) colors = g_hash_table_new (NULL, NULL);
+  GskRenderer *renderer;
+  GdkRGBA bg;
+
+  g_assert_cmpint (w, >, 0);
+  g_assert_cmpint (h, >, 0);
+  gdk_rgba_parse (&bg, "#fafafa");
+  gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (g_test_get_dir (G_TEST_BUILT), name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      guint32 px;
+
+      memcpy (&px, pixels + i * 4, 4);
+      g_hash_table_add (colors, GUINT_TO_POINTER (px));
+    }
+  return g_hash_table_size (colors);
+}
+
+static void
+take_snapshot (ShmvizModel    *model,
+               ShmvizSnapshot *snap)
+{
+  memset (snap, 0, sizeof *snap);
+  shmviz_model_snapshot (model, snap);
+}
+
+/* Tests ------------------------------------------------------------------ */
+
+static void
+test_palette (void)
+{
+  const char * const *names = shmviz_palette_list_names ();
+
+  g_assert_cmpstr (shmviz_palette_canonical (NULL), ==, "default");
+  g_assert_cmpstr (shmviz_palette_canonical ("okabe-ito"), ==, "colorblind");
+  g_assert_cmpstr (shmviz_palette_canonical ("nonsense"), ==, "default");
+  g_assert_true (shmviz_palette_is_dark ("high-contrast"));
+
+  for (guint n = 0; names[n] != NULL; n++)
+    {
+      /* Labels drawn on every producer colour stay readable (WCAG AA for
+       * large text), and producers next to each other differ. */
+      for (guint p = 0; p < 16; p++)
+        {
+          const GdkRGBA *c = shmviz_palette_producer (names[n], p);
+
+          g_assert_cmpfloat (shmviz_palette_contrast (shmviz_palette_text_on (c), c), >=, 3.0);
+          g_assert_false (gdk_rgba_equal (c, shmviz_palette_producer (names[n], p + 1)));
+        }
+      /* Text on the background meets AA for body text in both themes. */
+      for (guint dark = 0; dark < 2; dark++)
+        g_assert_cmpfloat (shmviz_palette_contrast (shmviz_palette_foreground (names[n], dark),
+                                                    shmviz_palette_background (names[n], dark)), >=, 4.5);
+    }
+
+  /* State is never told by colour alone. */
+  g_assert_cmpint (shmviz_palette_slot_shape (SHMVIZ_SLOT_EMPTY), !=, shmviz_palette_slot_shape (SHMVIZ_SLOT_FULL));
+  g_assert_cmpint (shmviz_palette_slot_shape (SHMVIZ_SLOT_WRITING), !=,
+                   shmviz_palette_slot_shape (SHMVIZ_SLOT_READING));
+  for (guint a = 0; a < SHMVIZ_N_VIEW_STATES; a++)
+    for (guint b = a + 1; b < SHMVIZ_N_VIEW_STATES; b++)
+      g_assert_cmpint (shmviz_palette_view_shape (a), !=, shmviz_palette_view_shape (b));
+  g_assert_cmpfloat (shmviz_palette_contrast (&(GdkRGBA) { 0, 0, 0, 1 }, &(GdkRGBA) { 1, 1, 1, 1 }), >, 20.9);
+}
+
+static void
+test_text_cache (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+  ShmvizTextCache *cache = shmviz_text_cache_new (label, 32);
+  PangoLayout *a, *b;
+  int w1, w2;
+
+  a = shmviz_text_cache_get (cache, "P1#9", 20, TRUE);
+  b = shmviz_text_cache_get (cache, "P1#9", 20, TRUE);
+  g_assert_true (a == b);
+  g_assert_true (shmviz_text_cache_get (cache, "P1#9", 21, TRUE) != a);
+  g_assert_cmpuint (shmviz_text_cache_size (cache), ==, 2);
+
+  shmviz_text_cache_measure (cache, "P1#9", 20, TRUE, &w1, NULL);
+  shmviz_text_cache_measure (cache, "P1#9", 40, TRUE, &w2, NULL);
+  g_assert_cmpint (w2, >, w1);
+
+  /* Bounded: many distinct labels never grow it past its capacity. */
+  for (guint i = 0; i < 500; i++)
+    {
+      char text[32];
+
+      g_snprintf (text, sizeof text, "P2#%u", i);
+      shmviz_text_cache_get (cache, text, 14, TRUE);
+      g_assert_cmpuint (shmviz_text_cache_size (cache), <=, 32);
+    }
+  /* The most recent one survived the evictions. */
+  g_assert_true (shmviz_text_cache_get (cache, "P2#499", 14, TRUE) ==
+                 shmviz_text_cache_get (cache, "P2#499", 14, TRUE));
+
+  shmviz_text_cache_free (cache);
+  g_object_unref (label);
+}
+
+static gboolean
+emit_key (GtkWidget *widget,
+          guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+static void
+on_slot_activated (ShmvizBufferView *view,
+                   guint             slot,
+                   int              *out)
+{
+  *out = (int) slot;
+}
+
+static void
+check_description (GtkWidget  *widget,
+                   const char *expected)
+{
+  g_autofree char *msg = NULL;
+
+  msg = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+  if (msg != NULL)
+    g_error ("accessible description: %s", msg);
+}
+
+static void
+test_buffer_view (void)
+{
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  ShmvizBufferView *bv = SHMVIZ_BUFFER_VIEW (view);
+  GtkWidget *window;
+  int activated = -1;
+  g_autofree char *d2 = NULL;
+  g_autofree char *d5 = NULL;
+
+  take_snapshot (model, &snap);
+  g_assert_cmpuint (snap.n_slots, ==, 8);
+  g_assert_cmpuint (snap.totals.lost, ==, 1);
+  g_assert_cmpuint (snap.slots[2].flash, ==, SHMVIZ_ANOMALY_LOST + 1);
+
+  shmviz_buffer_view_set_model (bv, model);
+  window = show_in_window (view, 900, 640);
+  shmviz_buffer_view_set_snapshot (bv, &snap);
+  g_assert_true (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (view)) == GTK_ACCESSIBLE_ROLE_GROUP);
+
+  iterate (200);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-ring.png"), >, 40);
+
+  /* What a screen reader hears for the focused slot, and the tooltip. */
+  gtk_widget_grab_focus (view);
+  shmviz_buffer_view_set_focused_slot (bv, 3);
+  check_description (view, "slot 3 of 8, full, item P2#2, in points here");
+  d2 = shmviz_buffer_view_describe_slot (bv, 2);
+  g_assert_cmpstr (d2, ==, "slot 2 of 8, full, item P2#3, out points here, last anomaly: item lost");
+  d5 = shmviz_buffer_view_describe_slot (bv, 5);
+  g_assert_cmpstr (d5, ==, "slot 5 of 8, empty");
+  g_assert_null (shmviz_buffer_view_describe_slot (bv, 8));
+
+  /* Keyboard: Right moves on and wraps around the ring; Enter activates. */
+  g_signal_connect (view, "slot-activated", G_CALLBACK (on_slot_activated), &activated);
+  g_assert_true (emit_key (view, GDK_KEY_Right));
+  g_assert_cmpint (shmviz_buffer_view_get_focused_slot (bv), ==, 4);
+  shmviz_buffer_view_set_focused_slot (bv, 7);
+  g_assert_true (emit_key (view, GDK_KEY_Right));
+  g_assert_cmpint (shmviz_buffer_view_get_focused_slot (bv), ==, 0);
+  g_assert_true (emit_key (view, GDK_KEY_Left));
+  g_assert_cmpint (shmviz_buffer_view_get_focused_slot (bv), ==, 7);
+  check_description (view, "slot 7 of 8, empty");
+  g_assert_true (emit_key (view, GDK_KEY_Return));
+  g_assert_cmpint (activated, ==, 7);
+
+  /* Row layout, highlighted slot, flash in progress. */
+  shmviz_buffer_view_set_focused_slot (bv, 3);
+  shmviz_buffer_view_set_layout (bv, "row");
+  g_assert_cmpstr (shmviz_buffer_view_get_layout (bv), ==, "row");
+  shmviz_buffer_view_set_highlight (bv, 2);
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-row.png"), >, 40);
+
+  /* Presentation: zoom 3 and the high-contrast palette. */
+  shmviz_buffer_view_set_layout (bv, "ring");
+  shmviz_buffer_view_set_zoom (bv, 3.0);
+  shmviz_buffer_view_set_palette (bv, "high-contrast");
+  g_assert_cmpfloat (shmviz_buffer_view_get_zoom (bv), ==, 3.0);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1920, 1080);
+  iterate (300);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-zoom3-contrast.png"), >, 20);
+  shmviz_buffer_view_set_zoom (bv, 7.0);
+  g_assert_cmpfloat (shmviz_buffer_view_get_zoom (bv), ==, 3.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+/* 4096 slots, mostly full: cells shrink, labels hide, and it still draws. */
+static void
+test_buffer_view_large (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  GtkWidget *window;
+  Stream s;
+  g_autofree char *d = NULL;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 4;
+  sc.n_consumers = 4;
+  sc.n_slots = 4096;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 4096, 8, 4);
+  for (guint i = 0; i < 3000; i++)
+    produce (&s, i % 4, i / 4 + 1, TRUE, i, SHMVIZ_SLOT_EMPTY, 0);
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+
+  window = show_in_window (view, 1200, 900);
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (view), &snap);
+  iterate (200);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-4096.png"), >, 8);
+  d = shmviz_buffer_view_describe_slot (SHMVIZ_BUFFER_VIEW (view), 4095);
+  g_assert_cmpstr (d, ==, "slot 4095 of 4096, empty");
+  shmviz_buffer_view_set_layout (SHMVIZ_BUFFER_VIEW (view), "row");
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-4096-row.png"), >, 8);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+static void
+test_process_view (void)
+{
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_process_view_new ();
+  ShmvizProcessView *pv = SHMVIZ_PROCESS_VIEW (view);
+  GtkWidget *window;
+  g_autofree char *p2 = NULL;
+  g_autofree char *c2 = NULL;
+  const guint16 hl[] = { 1, 2 };
+
+  take_snapshot (model, &snap);
+  g_assert_cmpuint (snap.mutex_owner, ==, 1);
+
+  window = show_in_window (view, 1100, 520);
+  shmviz_process_view_set_snapshot (pv, &snap);
+  shmviz_process_view_set_highlight (pv, hl, G_N_ELEMENTS (hl));
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-processes.png"), >, 40);
+
+  p2 = shmviz_process_view_describe_process (pv, 1);
+  g_assert_cmpstr (p2, ==, "P2, producer, pid 1001, advancing in, in the critical section, holds the mutex");
+  c2 = shmviz_process_view_describe_process (pv, 3);
+  g_assert_cmpstr (c2, ==, "C2, consumer, pid 1003, waiting on mutex, waiting");
+  g_assert_null (shmviz_process_view_describe_process (pv, 4));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+/* The wrong-order deadlock: P1 holds the mutex and waits on empty (the
+ * buffer is full); C1 waits on the mutex. */
+static void
+test_process_view_deadlock (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_process_view_new ();
+  GtkWidget *window;
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 1;
+  sc.n_consumers = 1;
+  sc.n_slots = 2;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 2, 2, 1);
+  produce (&s, 0, 1, TRUE, 0, SHMVIZ_SLOT_EMPTY, 0);
+  produce (&s, 0, 2, TRUE, 1, SHMVIZ_SLOT_EMPTY, 0);
+  emit (&s, 0, SHMVIZ_EV_PRODUCE, 0, 0, SHMVIZ_ITEM_ID (0, 3), 0, 0);
+  emit (&s, 0, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (&s, 0, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (&s, 0, SHMVIZ_EV_WAIT, SHMVIZ_SEM_EMPTY, 0, 0, 0, 0);
+  emit (&s, 0, SHMVIZ_EV_BLOCKED, SHMVIZ_SEM_EMPTY, 0, 0, 0, 0);
+  emit (&s, 1, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  emit (&s, 1, SHMVIZ_EV_BLOCKED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  shmviz_model_check_stall (model, s.ts + 10 * G_GUINT64_CONSTANT (1000000000), G_GUINT64_CONSTANT (1000000000));
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+  g_assert_true (snap.deadlock);
+
+  window = show_in_window (view, 1000, 460);
+  shmviz_process_view_set_snapshot (SHMVIZ_PROCESS_VIEW (view), &snap);
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-processes-deadlock.png"), >, 40);
+  check_description (view, "Deadlock: every process is waiting");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+static void
+test_process_view_many (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_process_view_new ();
+  GtkWidget *window;
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 64;
+  sc.n_consumers = 64;
+  sc.n_slots = 256;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 256, 128, 64);
+  for (guint i = 0; i < 64; i++)
+    produce (&s, i, 1, i % 3 != 0, i, SHMVIZ_SLOT_EMPTY, 0);
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+
+  window = show_in_window (view, 1600, 900);
+  shmviz_process_view_set_snapshot (SHMVIZ_PROCESS_VIEW (view), &snap);
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-processes-128.png"), >, 40);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+static gboolean
+emit_scroll (GtkWidget *widget,
+             double     dy)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (c))
+        g_signal_emit_by_name (c, "scroll", 0.0, dy, &handled);
+    }
+  return handled;
+}
+
+static void
+test_timeline_view (void)
+{
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_timeline_view_new ();
+  ShmvizTimelineView *tv = SHMVIZ_TIMELINE_VIEW (view);
+  GtkWidget *window;
+
+  take_snapshot (model, &snap);
+  shmviz_timeline_view_set_model (tv, model);
+  window = show_in_window (view, 1100, 360);
+  /* Shorter than the 0.9 s of history, so there is something to scroll back to. */
+  shmviz_timeline_view_set_span_ns (tv, G_GUINT64_CONSTANT (400000000));
+  shmviz_timeline_view_set_snapshot (tv, &snap);
+  iterate (100);
+  g_assert_true (shmviz_timeline_view_get_follow (tv));
+  g_assert_cmpuint (render_to_png (view, "view-timeline.png"), >, 30);
+
+  /* Scrolling back stops following; the toggle returns to the present. */
+  g_assert_true (emit_scroll (view, 3.0));
+  g_assert_false (shmviz_timeline_view_get_follow (tv));
+  iterate (100);
+  g_assert_cmpuint (render_to_png (view, "view-timeline-back.png"), >, 30);
+  g_assert_true (emit_scroll (view, -100.0));
+  g_assert_true (shmviz_timeline_view_get_follow (tv));
+  g_object_set (view, "follow", FALSE, NULL);
+  g_assert_false (shmviz_timeline_view_get_follow (tv));
+  shmviz_timeline_view_set_follow (tv, TRUE);
+  g_assert_true (shmviz_timeline_view_get_follow (tv));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+/* The views keep their own copy: the caller may reuse or free the
+ * snapshot right after handing it over. */
+static void
+test_snapshot_ownership (void)
+{
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot *snap = g_new0 (ShmvizSnapshot, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *buffer = shmviz_buffer_view_new ();
+  GtkWidget *procs = shmviz_process_view_new ();
+  GtkWidget *timeline = shmviz_timeline_view_new ();
+  GtkWidget *window;
+  g_autofree char *d = NULL;
+
+  gtk_widget_set_vexpand (buffer, TRUE);
+  gtk_box_append (GTK_BOX (box), buffer);
+  gtk_box_append (GTK_BOX (box), procs);
+  gtk_box_append (GTK_BOX (box), timeline);
+  shmviz_timeline_view_set_model (SHMVIZ_TIMELINE_VIEW (timeline), model);
+  window = show_in_window (box, 1000, 1000);
+
+  shmviz_model_snapshot (model, snap);
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (buffer), snap);
+  shmviz_process_view_set_snapshot (SHMVIZ_PROCESS_VIEW (procs), snap);
+  shmviz_timeline_view_set_snapshot (SHMVIZ_TIMELINE_VIEW (timeline), snap);
+  shmviz_snapshot_clear (snap);
+  g_free (snap);
+
+  iterate (150);
+  g_assert_cmpuint (render_to_png (box, "view-all.png"), >, 40);
+  d = shmviz_buffer_view_describe_slot (SHMVIZ_BUFFER_VIEW (buffer), 3);
+  g_assert_cmpstr (d, ==, "slot 3 of 8, full, item P2#2, in points here");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Pictures must not depend on a GL driver under Xvfb, and the accessible
+   * properties are read back through GTK's test backend. */
+  if (g_getenv ("GSK_RENDERER") == NULL)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/views/palette", test_palette);
+  g_test_add_func ("/ui/views/text-cache", test_text_cache);
+  g_test_add_func ("/ui/views/buffer", test_buffer_view);
+  g_test_add_func ("/ui/views/buffer-4096", test_buffer_view_large);
+  g_test_add_func ("/ui/views/processes", test_process_view);
+  g_test_add_func ("/ui/views/processes-deadlock", test_process_view_deadlock);
+  g_test_add_func ("/ui/views/processes-128", test_process_view_many);
+  g_test_add_func ("/ui/views/timeline", test_timeline_view);
+  g_test_add_func ("/ui/views/snapshot-ownership", test_snapshot_ownership);
+
+  return g_test_run ();
+}

@@ -1,0 +1,586 @@
+/* test-window.c — the main window over real worker processes
+ *
+ * Runs under Xvfb with a memory GSettings backend.  Every fixture closes
+ * its window in teardown and checks that no worker and no region of this
+ * process survive, whatever the test did.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <adwaita.h>
+
+#include "layout.h"
+#include "shmviz-application.h"
+#include "shmviz-window.h"
+
+/* 20×: the default's 600 ms produce time becomes 30 ms. */
+#define TEST_SPEED 20000u
+
+static ShmvizApplication *app;
+
+typedef struct {
+  ShmvizWindow *window;
+  GSettings    *settings;
+  gboolean      destroyed;
+} Fixture;
+
+/* Main loop helpers */
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+spin_until (Fixture   *fixture,
+            Condition  condition,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+/* What the engine says, not what a label shows. */
+static void
+engine_totals (Fixture      *fixture,
+               ShmvizTotals *totals)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+
+  g_assert_nonnull (session);
+  shmviz_model_get_totals (shmviz_session_get_model (session), totals);
+}
+
+static gboolean
+has_produced_and_consumed (Fixture *fixture)
+{
+  ShmvizTotals totals;
+
+  engine_totals (fixture, &totals);
+  return totals.produced > 0 && totals.consumed > 0;
+}
+
+static gboolean
+window_is_mapped (Fixture *fixture)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (fixture->window));
+}
+
+static gboolean
+window_is_destroyed (Fixture *fixture)
+{
+  return fixture->destroyed;
+}
+
+static gboolean
+race_log_has_rows (Fixture *fixture)
+{
+  ShmvizRaceLog *log = shmviz_window_get_race_log (fixture->window);
+
+  return g_list_model_get_n_items (shmviz_race_log_get_model (log)) > 0;
+}
+
+/* The mode in force by the event stream (the supervisor's MODE event after
+ * the barrier), not merely the one asked for. */
+static gboolean
+mode_is_semaphores (Fixture *fixture)
+{
+  return shmviz_session_get_mode (shmviz_window_get_session (fixture->window)) == SHMVIZ_SYNC_SEMAPHORES &&
+         shmviz_window_get_snapshot (fixture->window)->mode == SHMVIZ_SYNC_SEMAPHORES;
+}
+
+static gboolean
+every_worker_has_pid (Fixture *fixture)
+{
+  const ShmvizSnapshot *snap = shmviz_window_get_snapshot (fixture->window);
+
+  if (snap->n_procs == 0 || snap->procs == NULL)
+    return FALSE;
+  for (guint i = 0; i < snap->n_procs; i++)
+    if (snap->procs[i].pid <= 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Regions in /dev/shm whose header says this process created them. */
+static guint
+count_own_regions (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/dev/shm", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      struct stat st;
+      void *map;
+      int fd;
+
+      if (!g_str_has_prefix (name, "shmviz-"))
+        continue;
+
+      path = g_build_filename ("/dev/shm", name, NULL);
+      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+      if (fd < 0)
+        continue;
+
+      if (fstat (fd, &st) == 0 && (gsize)st.st_size >= sizeof (ShmvizRegionHeader))
+        {
+          map = mmap (NULL, sizeof (ShmvizRegionHeader), PROT_READ, MAP_SHARED, fd, 0);
+          if (map != MAP_FAILED)
+            {
+              const ShmvizRegionHeader *header = map;
+
+              if (header->magic == SHMVIZ_REGION_MAGIC && header->creator_pid == getpid ())
+                {
+                  g_test_message ("left behind: %s", path);
+                  n++;
+                }
+              munmap (map, sizeof (ShmvizRegionHeader));
+            }
+        }
+      close (fd);
+    }
+
+  return n;
+}
+
+static void
+window_destroyed (GtkWidget *widget,
+                  Fixture   *fixture)
+{
+  fixture->destroyed = TRUE;
+}
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  fixture->settings = g_settings_new (APP_ID);
+
+  /* Settings live in memory for the whole process: start each test on
+   * the defaults, only faster. */
+  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_settings_set_uint (fixture->settings, "speed", TEST_SPEED);
+
+  fixture->window = shmviz_window_new (GTK_APPLICATION (app));
+  g_signal_connect (fixture->window, "destroy", G_CALLBACK (window_destroyed), fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  g_assert_true (spin_until (fixture, window_is_mapped, 10000));
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint32));
+
+  if (!fixture->destroyed)
+    {
+      const ShmvizSnapshot *snap = shmviz_window_get_snapshot (fixture->window);
+
+      for (guint i = 0; i < snap->n_procs && snap->procs != NULL; i++)
+        if (snap->procs[i].pid > 0)
+          g_array_append_val (pids, snap->procs[i].pid);
+
+      gtk_window_close (GTK_WINDOW (fixture->window));
+      g_assert_true (spin_until (fixture, window_is_destroyed, 10000));
+    }
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      gint32 pid = g_array_index (pids, gint32, i);
+
+      /* Reaped, not only signalled: a zombie would still answer. */
+      if (kill (pid, 0) == 0 || errno != ESRCH)
+        g_error ("worker %d survived its window", pid);
+    }
+  g_assert_cmpuint (count_own_regions (), ==, 0);
+
+  g_clear_object (&fixture->settings);
+}
+
+/* Tests */
+
+static void
+test_default_runs (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+  const ShmvizScenario *scenario;
+  const ShmvizSnapshot *snap;
+  ShmvizTotalsBar *bar;
+  ShmvizTotals totals;
+
+  g_assert_nonnull (session);
+  g_assert_true (shmviz_session_get_running (session));
+
+  /* The default: 2 × 2 on 8 slots with semaphores. */
+  scenario = shmviz_session_get_scenario (session);
+  g_assert_cmpuint (scenario->n_producers, ==, 2);
+  g_assert_cmpuint (scenario->n_consumers, ==, 2);
+  g_assert_cmpuint (scenario->n_slots, ==, 8);
+  g_assert_cmpint (scenario->sync, ==, SHMVIZ_SYNC_SEMAPHORES);
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  spin_for (200);
+
+  /* The views were handed the same counts the engine has. */
+  engine_totals (fixture, &totals);
+  snap = shmviz_window_get_snapshot (fixture->window);
+  g_assert_cmpuint (snap->totals.produced, >, 0);
+  g_assert_cmpuint (snap->totals.consumed, >, 0);
+  g_assert_cmpuint (snap->totals.produced, <=, totals.produced);
+  g_assert_cmpuint (snap->n_procs, ==, 4);
+  g_assert_cmpuint (snap->n_slots, ==, 8);
+
+  bar = shmviz_window_get_totals_bar (fixture->window);
+  g_assert_cmpstr (shmviz_totals_bar_get_text (bar, "produced"), !=, "0");
+  g_assert_cmpstr (shmviz_totals_bar_get_text (bar, "consumed"), !=, "0");
+
+  /* With semaphores nothing goes wrong, and the ledger balances. */
+  g_assert_cmpuint (totals.lost, ==, 0);
+  g_assert_cmpuint (totals.duplicated, ==, 0);
+  g_assert_cmpuint (totals.empty_reads, ==, 0);
+  g_assert_cmpuint (totals.corrupt, ==, 0);
+  g_assert_cmpuint (totals.produced, ==, totals.consumed + totals.in_buffer + totals.lost);
+  g_assert_cmpuint (g_list_model_get_n_items (shmviz_race_log_get_model (shmviz_window_get_race_log (fixture->window))), ==, 0);
+}
+
+static void
+test_sync_toggle (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ShmvizRaceLog *log = shmviz_window_get_race_log (fixture->window);
+  GListModel *model = shmviz_race_log_get_model (log);
+  g_autofree char *mode = NULL;
+  guint64 before, after;
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  /* A wider race window, live, then synchronization off as the S key does. */
+  g_settings_set_uint (fixture->settings, "race-window-ms", 40);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "toggle-sync", NULL);
+  mode = g_settings_get_string (fixture->settings, "sync-mode");
+  g_assert_cmpstr (mode, ==, "off");
+
+  g_assert_true (spin_until (fixture, race_log_has_rows, 20000));
+
+  for (guint i = 0; i < MIN (g_list_model_get_n_items (model), 50); i++)
+    {
+      g_autoptr(ShmvizAnomalyObject) row = g_list_model_get_item (model, i);
+      const char *text = shmviz_anomaly_object_get_description (row);
+
+      g_assert_nonnull (text);
+      g_assert_cmpuint (strlen (text), >, 10);
+      g_assert_cmpint (shmviz_anomaly_object_get_kind (row), <, SHMVIZ_N_ANOMALY_KINDS);
+    }
+
+  /* On again: once the barrier has rebuilt the buffer, no new anomaly. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "toggle-sync", NULL);
+  g_clear_pointer (&mode, g_free);
+  mode = g_settings_get_string (fixture->settings, "sync-mode");
+  g_assert_cmpstr (mode, ==, "semaphores");
+  g_assert_true (spin_until (fixture, mode_is_semaphores, 10000));
+
+  /* Events already in flight at the barrier may still reveal some. */
+  spin_for (600);
+  before = shmviz_race_log_get_n_total (log);
+  spin_for (1500);
+  after = shmviz_race_log_get_n_total (log);
+  if (after != before)
+    {
+      guint n = g_list_model_get_n_items (model);
+
+      for (guint i = n - MIN (n, (guint)(after - before)); i < n; i++)
+        {
+          g_autoptr(ShmvizAnomalyObject) row = g_list_model_get_item (model, i);
+
+          g_test_message ("after the barrier: %s %s",
+                          shmviz_anomaly_object_get_time_label (row),
+                          shmviz_anomaly_object_get_description (row));
+        }
+    }
+  g_assert_cmpuint (after, ==, before);
+
+  /* The run goes on after the barrier. */
+  {
+    ShmvizTotals t1, t2;
+
+    engine_totals (fixture, &t1);
+    spin_for (500);
+    engine_totals (fixture, &t2);
+    g_assert_cmpuint (t2.produced, >, t1.produced);
+  }
+}
+
+static gboolean
+window_has_new_session (Fixture *fixture)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+
+  return session != NULL && shmviz_session_get_scenario (session)->n_producers == 3;
+}
+
+static gboolean
+only_one_session_left (Fixture *fixture)
+{
+  return shmviz_window_get_n_live_sessions (fixture->window) == 1;
+}
+
+static void
+test_restart_on_shape_change (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  ShmvizSession *old = shmviz_window_get_session (fixture->window);
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+
+  g_settings_set_uint (fixture->settings, "producers", 3);
+  g_assert_true (spin_until (fixture, window_has_new_session, 5000));
+  g_assert_true (shmviz_window_get_session (fixture->window) != old);
+  g_assert_true (spin_until (fixture, only_one_session_left, 5000));
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_cmpuint (shmviz_window_get_snapshot (fixture->window)->n_procs, ==, 5);
+}
+
+static gboolean
+has_events_after_mark (Fixture *fixture)
+{
+  ShmvizTotals totals;
+  guint64 mark = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (fixture->window), "mark"));
+
+  engine_totals (fixture, &totals);
+  return totals.events > mark;
+}
+
+static void
+test_pause_and_step (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+  ShmvizTotals t1, t2;
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pause", NULL);
+  g_assert_true (shmviz_session_get_paused (session));
+
+  /* Steps under way finish; then nothing moves. */
+  spin_for (500);
+  engine_totals (fixture, &t1);
+  spin_for (700);
+  engine_totals (fixture, &t2);
+  g_assert_cmpuint (t2.events, ==, t1.events);
+
+  /* One step of one process makes at least one event. */
+  g_object_set_data (G_OBJECT (fixture->window), "mark", GSIZE_TO_POINTER ((gsize)t2.events));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "step", NULL);
+  g_assert_true (shmviz_session_get_paused (session));
+  g_assert_true (spin_until (fixture, has_events_after_mark, 5000));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pause", NULL);
+  g_assert_false (shmviz_session_get_paused (session));
+}
+
+static void
+test_speed_actions (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+
+  g_assert_cmpuint (shmviz_session_get_speed (session), ==, TEST_SPEED);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "speed-up", NULL);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "speed"), >, TEST_SPEED);
+  g_assert_cmpuint (shmviz_session_get_speed (session), ==, g_settings_get_uint (fixture->settings, "speed"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "speed-down", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "speed-down", NULL);
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "speed"), <, TEST_SPEED);
+  g_assert_cmpuint (shmviz_session_get_speed (session), ==, g_settings_get_uint (fixture->settings, "speed"));
+}
+
+static void
+test_screenshot (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GHashTable) colours = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  guint32 background;
+  guint64 differing = 0;
+  int width, height;
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  /* Let a few frames draw the running state. */
+  spin_for (800);
+
+  /* The default size counts the frame drawn around a window without a
+   * compositor; grow it until the widget itself is 1280 × 800. */
+  for (guint i = 0; i < 5; i++)
+    {
+      int dw, dh;
+
+      width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+      height = gtk_widget_get_height (GTK_WIDGET (fixture->window));
+      if (width == 1280 && height == 800)
+        break;
+      gtk_window_get_default_size (GTK_WINDOW (fixture->window), &dw, &dh);
+      gtk_window_set_default_size (GTK_WINDOW (fixture->window), dw + 1280 - width, dh + 800 - height);
+      spin_for (300);
+    }
+  g_assert_cmpint (width, ==, 1280);
+  g_assert_cmpint (height, ==, 800);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (fixture->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (fixture->window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
+
+  path = g_test_build_filename (G_TEST_BUILT, "shmviz-window-1280x800.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  /* Not blank: many colours, and much of it unlike the background. */
+  pixels = g_malloc ((gsize)width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize)width * 4);
+  colours = g_hash_table_new (NULL, NULL);
+  background = ((guint32 *)(gpointer)pixels)[(gsize)(height / 2) * width + width - 4];
+  for (gsize i = 0; i < (gsize)width * height; i++)
+    {
+      guint32 px = ((guint32 *)(gpointer)pixels)[i];
+
+      g_hash_table_add (colours, GUINT_TO_POINTER (px));
+      if (px != background)
+        differing++;
+    }
+
+  g_test_message ("%u colours, %" G_GUINT64_FORMAT " of %d pixels unlike the background",
+                  g_hash_table_size (colours), differing, width * height);
+  g_assert_cmpuint (g_hash_table_size (colours), >, 64);
+  g_assert_cmpuint (differing, >, (guint64)width * height / 20);
+}
+
+static void
+test_close_stops_everything (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint32));
+  const ShmvizSnapshot *snap;
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (spin_until (fixture, every_worker_has_pid, 5000));
+
+  snap = shmviz_window_get_snapshot (fixture->window);
+  g_assert_cmpuint (snap->n_procs, ==, 4);
+  for (guint i = 0; i < snap->n_procs; i++)
+    {
+      g_assert_cmpint (snap->procs[i].pid, >, 0);
+      g_assert_cmpint (kill (snap->procs[i].pid, 0), ==, 0);
+      g_array_append_val (pids, snap->procs[i].pid);
+    }
+
+  /* As the close button does: the window hides, stops the run, and goes
+   * once every worker has been reaped. */
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_true (spin_until (fixture, window_is_destroyed, 10000));
+  g_assert_null (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), fixture->window));
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      errno = 0;
+      g_assert_cmpint (kill (g_array_index (pids, gint32, i), 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+  g_assert_cmpuint (count_own_regions (), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  app = shmviz_application_new ();
+  /* Tests run beside each other and beside a real shmviz. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+
+  g_test_add ("/ui/window/default-runs", Fixture, NULL,
+              fixture_setup, test_default_runs, fixture_teardown);
+  g_test_add ("/ui/window/sync-toggle", Fixture, NULL,
+              fixture_setup, test_sync_toggle, fixture_teardown);
+  g_test_add ("/ui/window/restart-on-shape-change", Fixture, NULL,
+              fixture_setup, test_restart_on_shape_change, fixture_teardown);
+  g_test_add ("/ui/window/pause-and-step", Fixture, NULL,
+              fixture_setup, test_pause_and_step, fixture_teardown);
+  g_test_add ("/ui/window/speed", Fixture, NULL,
+              fixture_setup, test_speed_actions, fixture_teardown);
+  g_test_add ("/ui/window/screenshot", Fixture, NULL,
+              fixture_setup, test_screenshot, fixture_teardown);
+  g_test_add ("/ui/window/close-stops-everything", Fixture, NULL,
+              fixture_setup, test_close_stops_everything, fixture_teardown);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+
+  return ret;
+}

@@ -1,0 +1,1742 @@
+/* shmviz-buffer-view.c — the ring of slots, drawn live
+ *
+ * Drawing is split in three layers so that a frame only pays for what
+ * changed:
+ *  - the static node: slot outlines, indices, the producer and consumer
+ *    anchors; rebuilt only when size, zoom, palette or slot count change;
+ *  - the cells node: occupied slots, labels, in/out pointers and count;
+ *    rebuilt only when the snapshot's generation changes;
+ *  - the overlay: flashes, flying items, hover and focus; drawn every frame,
+ *    but only while something animates (a tick callback runs just then).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "ledger.h"
+#include "layout.h"
+#include "shmviz-buffer-view.h"
+#include "shmviz-palette.h"
+
+#define ANIM_US        (300 * G_TIME_SPAN_MILLISECOND)
+#define FLASH_US       (1500 * G_TIME_SPAN_MILLISECOND)
+#define MAX_CELL       84.0f   /* at zoom 1 */
+#define MIN_LABEL_PX   9
+#define SIDE_BAND      64.0f   /* producer / consumer anchors, at zoom 1 */
+
+typedef struct {
+  guint64 seen_ns;     /* last_ns of the step already seen */
+  gint64  start_us;    /* 0: idle */
+  guint8  kind;
+  guint   slot;
+  guint64 item;
+} Flight;
+
+typedef struct {
+  graphene_rect_t rect;
+  float angle;         /* ring: radians clockwise from the top */
+  float radius;        /* ring: distance of the centre from the ring centre */
+} Cell;
+
+struct _ShmvizBufferView
+{
+  GtkWidget parent_instance;
+
+  ShmvizModel *model;
+  char *layout;
+  char *palette;
+  double zoom;
+  int highlight;
+  int focused;
+  int hover;
+
+  /* Our own copy of what we draw: the caller's snapshot is only borrowed. */
+  gboolean have_snapshot;
+  guint64 generation;
+  guint n_slots;
+  ShmvizSlotView *slots;
+  guint n_procs;
+  ShmvizProcView *procs;
+  guint n_producers;
+  guint in, out, count;
+
+  /* Geometry, keyed by everything it depends on. */
+  int geo_width, geo_height;
+  double geo_zoom;
+  guint geo_slots;
+  gboolean geo_ring;
+  GArray *cells;              /* Cell, n_slots */
+  float cell_size;
+  float cx, cy, ring_outer, ring_inner;
+  guint grid_cols;
+
+  GskRenderNode *static_node;  /* a texture node once the renderer has drawn it */
+  gboolean static_dark;
+  char *static_palette;
+  guint static_procs;
+  GskRenderNode *cells_node;
+  guint64 cells_generation;
+
+  Flight *flights;            /* n_procs */
+  guint64 *flash_seen;        /* n_slots */
+  gint64 *flash_start;        /* n_slots */
+  GArray *flashing;           /* guint slot indices with a live flash */
+  guint tick_id;
+
+  char *description;          /* of the focused slot, as last announced */
+  ShmvizTextCache *text;
+};
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_LAYOUT,
+  PROP_ZOOM,
+  PROP_PALETTE,
+  PROP_HIGHLIGHT,
+  PROP_FOCUSED_SLOT,
+  N_PROPS
+};
+
+enum {
+  SLOT_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ShmvizBufferView, shmviz_buffer_view, GTK_TYPE_WIDGET)
+
+static void
+invalidate_geometry (ShmvizBufferView *self)
+{
+  self->geo_width = -1;
+  g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+}
+
+static void
+invalidate_cells (ShmvizBufferView *self)
+{
+  g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+}
+
+static gint64
+now_us (ShmvizBufferView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  return clock ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
+}
+
+static gboolean
+is_dark (ShmvizBufferView *self)
+{
+  GdkRGBA fg;
+
+  if (shmviz_palette_is_dark (self->palette))
+    return TRUE;
+  /* The theme's text colour tells us the background: light text, dark theme. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return shmviz_palette_luminance (&fg) > 0.5;
+}
+
+static float
+z (ShmvizBufferView *self,
+   float             v)
+{
+  return v * (float) self->zoom;
+}
+
+/* Geometry ------------------------------------------------------------- */
+
+static guint
+ring_capacity (float R,
+               float r_min,
+               float s,
+               guint *n_rings)
+{
+  float pitch = s * 1.18f;
+  guint total = 0, rings = 0;
+
+  for (float r = R - pitch / 2; r - pitch / 2 >= r_min || rings == 0; r -= pitch)
+    {
+      if (r <= pitch / 2)
+        break;
+      total += (guint) floorf (2 * G_PI * r / pitch);
+      rings++;
+    }
+  if (n_rings)
+    *n_rings = rings;
+  return total;
+}
+
+static void
+layout_ring (ShmvizBufferView *self,
+             float             w,
+             float             h)
+{
+  float band = z (self, SIDE_BAND);
+  float pointer_room = z (self, 96);
+  float R = MIN (w - 2 * band, h) / 2 - pointer_room;
+  float r_min, s, lo, hi;
+  guint n = self->n_slots, n_rings = 1;
+  g_autofree guint *caps = NULL;
+  guint slot = 0, total = 0;
+
+  R = MAX (R, 24);
+  self->cx = w / 2;
+  self->cy = h / 2;
+  r_min = R * 0.36f;
+
+  /* One ring when it leaves the cells readable; otherwise concentric rings,
+   * outer first, with the largest cell that still fits every slot. */
+  s = 1.6f * G_PI * R / (n + 0.8f * G_PI);
+  s = MIN (s, R * 0.5f);
+  s = MIN (s, z (self, MAX_CELL));
+  if (s < z (self, 22) && n > 1 && ring_capacity (R, r_min, s, &n_rings) >= n && n_rings > 0)
+    {
+      lo = 1;
+      hi = z (self, 22);
+      for (int i = 0; i < 30; i++)
+        {
+          float mid = (lo + hi) / 2;
+
+          if (ring_capacity (R, r_min, mid, NULL) >= n)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      s = MAX (lo, s);
+      ring_capacity (R, r_min, s, &n_rings);
+    }
+  else
+    n_rings = 1;
+
+  caps = g_new0 (guint, n_rings);
+  if (n_rings == 1)
+    caps[0] = n, total = n;
+  else
+    {
+      float pitch = s * 1.18f;
+      float r = R - pitch / 2;
+
+      for (guint i = 0; i < n_rings; i++, r -= pitch)
+        total += caps[i] = (guint) floorf (2 * G_PI * r / pitch);
+    }
+
+  self->cell_size = s;
+  self->ring_outer = R;
+  self->ring_inner = R;
+
+  for (guint i = 0; i < n_rings && slot < n; i++)
+    {
+      float pitch = s * 1.18f;
+      float r = n_rings == 1 ? R - s / 2 : R - pitch / 2 - i * pitch;
+      /* Share the slots out in proportion, so every ring is evenly spaced. */
+      guint here = i + 1 == n_rings ? n - slot : MIN (n - slot, (guint) ceilf ((float) n * caps[i] / total));
+
+      for (guint k = 0; k < here; k++, slot++)
+        {
+          Cell *c = &g_array_index (self->cells, Cell, slot);
+          float a = 2 * G_PI * k / here;
+
+          c->angle = a;
+          c->radius = r;
+          c->rect = GRAPHENE_RECT_INIT (self->cx + r * sinf (a) - s / 2, self->cy - r * cosf (a) - s / 2, s, s);
+        }
+      self->ring_inner = r - s / 2;
+    }
+}
+
+static void
+layout_row (ShmvizBufferView *self,
+            float             w,
+            float             h)
+{
+  float band = z (self, SIDE_BAND);
+  float top = z (self, 56);
+  float aw = MAX (w - 2 * band, 20), ah = MAX (h - top - z (self, 8), 20);
+  guint n = self->n_slots, best_cols = 1;
+  float best = 0;
+
+  /* Rows leave room between them for the in/out tags. */
+  for (guint cols = 1; cols <= n; cols++)
+    {
+      guint rows = (n + cols - 1) / cols;
+      float s = MIN (MIN (aw / (cols * 1.12f), ah / (rows * 1.6f)), z (self, MAX_CELL));
+
+      /* Ties go to more columns: a row reads like the array it is. */
+      if (s >= best)
+        best = s, best_cols = cols;
+    }
+  self->cell_size = best;
+  self->grid_cols = best_cols;
+
+  {
+    guint rows = (n + best_cols - 1) / best_cols;
+    float gw = best_cols * best * 1.12f, gh = rows * best * 1.6f;
+    float x0 = band + (aw - gw) / 2 + best * 0.06f;
+    float y0 = top + (ah - gh) / 2 + best * 0.3f;
+
+    for (guint i = 0; i < n; i++)
+      {
+        Cell *c = &g_array_index (self->cells, Cell, i);
+
+        c->rect = GRAPHENE_RECT_INIT (x0 + (i % best_cols) * best * 1.12f, y0 + (i / best_cols) * best * 1.6f,
+                                      best, best);
+        c->angle = 0;
+        c->radius = 0;
+      }
+  }
+  self->cx = w / 2;
+  self->cy = top / 2;
+}
+
+static void
+ensure_geometry (ShmvizBufferView *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+  gboolean ring = g_strcmp0 (self->layout, "row") != 0;
+
+  if (self->geo_width == w && self->geo_height == h && self->geo_zoom == self->zoom &&
+      self->geo_slots == self->n_slots && self->geo_ring == ring)
+    return;
+
+  g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+  self->geo_width = w;
+  self->geo_height = h;
+  self->geo_zoom = self->zoom;
+  self->geo_slots = self->n_slots;
+  self->geo_ring = ring;
+  g_array_set_size (self->cells, self->n_slots);
+  if (self->n_slots == 0)
+    return;
+  if (ring)
+    layout_ring (self, w, h);
+  else
+    layout_row (self, w, h);
+}
+
+static int
+slot_at (ShmvizBufferView *self,
+         double            x,
+         double            y)
+{
+  float pad;
+
+  ensure_geometry (self);
+  pad = self->cell_size * 0.08f;
+  for (guint i = 0; i < self->cells->len; i++)
+    {
+      const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
+
+      if (x >= r->origin.x - pad && x < r->origin.x + r->size.width + pad &&
+          y >= r->origin.y - pad && y < r->origin.y + r->size.height + pad)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Text helpers ----------------------------------------------------------- */
+
+static int
+label_px (ShmvizBufferView *self,
+          const char       *text,
+          float             box)
+{
+  /* An estimate of the bold glyph width keeps long labels inside the cell
+   * without laying them out twice. */
+  float px = MIN (box * 0.3f, z (self, 22));
+  float fit = box * 0.9f / (MAX (strlen (text), 2) * 0.64f);
+
+  return (int) floorf (MIN (px, fit));
+}
+
+static const char *
+state_word (guint state)
+{
+  switch (state)
+    {
+    case SHMVIZ_SLOT_EMPTY:   return _("empty");
+    case SHMVIZ_SLOT_WRITING: return _("writing");
+    case SHMVIZ_SLOT_FULL:    return _("full");
+    case SHMVIZ_SLOT_READING: return _("reading");
+    default:                  return _("unknown");
+    }
+}
+
+static const char *
+anomaly_word (guint kind)
+{
+  switch (kind)
+    {
+    case SHMVIZ_ANOMALY_LOST:        return _("item lost");
+    case SHMVIZ_ANOMALY_DUPLICATE:   return _("item read twice");
+    case SHMVIZ_ANOMALY_EMPTY_READ:  return _("read while empty");
+    case SHMVIZ_ANOMALY_CORRUPT:     return _("torn item");
+    case SHMVIZ_ANOMALY_INDEX_DRIFT: return _("index drift");
+    case SHMVIZ_ANOMALY_DEADLOCK:    return _("deadlock");
+    default:                         return _("anomaly");
+    }
+}
+
+char *
+shmviz_buffer_view_describe_slot (ShmvizBufferView *self,
+                                  guint             slot)
+{
+  const ShmvizSlotView *sv;
+  GString *str;
+
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), NULL);
+
+  if (slot >= self->n_slots)
+    return NULL;
+
+  sv = &self->slots[slot];
+  str = g_string_new (NULL);
+  if (sv->item != SHMVIZ_ITEM_NONE)
+    {
+      g_autofree char *label = shmviz_item_label (sv->item);
+
+      /* Translators: "slot 3 of 8, full, item P1#9" */
+      g_string_printf (str, _("slot %u of %u, %s, item %s"), slot, self->n_slots, state_word (sv->state), label);
+    }
+  else
+    /* Translators: "slot 3 of 8, empty" */
+    g_string_printf (str, _("slot %u of %u, %s"), slot, self->n_slots, state_word (sv->state));
+
+  if (self->n_slots > 0 && slot == self->in % self->n_slots)
+    g_string_append (str, _(", in points here"));
+  if (self->n_slots > 0 && slot == self->out % self->n_slots)
+    g_string_append (str, _(", out points here"));
+  if (sv->flash != 0)
+    {
+      g_string_append (str, ", ");
+      /* Translators: the last anomaly seen at a slot, e.g. "last anomaly: item lost" */
+      g_string_append_printf (str, _("last anomaly: %s"), anomaly_word (sv->flash - 1));
+    }
+  return g_string_free (str, FALSE);
+}
+
+static void
+update_accessible (ShmvizBufferView *self)
+{
+  g_autofree char *desc = NULL;
+
+  if (self->focused >= 0 && (guint) self->focused < self->n_slots)
+    desc = shmviz_buffer_view_describe_slot (self, self->focused);
+  else
+    desc = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u slot, %u full", "%u slots, %u full", self->n_slots),
+                            self->n_slots, self->count);
+
+  if (g_strcmp0 (desc, self->description) == 0)
+    return;
+  g_free (self->description);
+  self->description = g_steal_pointer (&desc);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
+                                  -1);
+}
+
+/* Drawing ---------------------------------------------------------------- */
+
+static void
+append_outline (GtkSnapshot           *snapshot,
+                const graphene_rect_t *rect,
+                float                  radius,
+                float                  width,
+                const GdkRGBA         *color)
+{
+  GskRoundedRect rr;
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  const float widths[4] = { width, width, width, width };
+
+  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
+}
+
+static void
+append_rounded_fill (GtkSnapshot           *snapshot,
+                     const graphene_rect_t *rect,
+                     float                  radius,
+                     const GdkRGBA         *color)
+{
+  GskRoundedRect rr;
+  float half = MIN (rect->size.width, rect->size.height) / 2 + 1;
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  const float widths[4] = { half, half, half, half };
+
+  if (radius < 1.5f)
+    {
+      gtk_snapshot_append_color (snapshot, color, rect);
+      return;
+    }
+  /* A border as thick as half the box is a filled rounded rectangle; the
+   * cairo renderer fills a path for it where a rounded clip would build a
+   * mask. */
+  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
+}
+
+
+static void
+append_pill (ShmvizBufferView *self,
+             GtkSnapshot      *snapshot,
+             const char       *text,
+             int               px,
+             float             x,
+             float             y,
+             const GdkRGBA    *fill)
+{
+  int tw, th;
+  graphene_rect_t r;
+
+  shmviz_text_cache_measure (self->text, text, px, TRUE, &tw, &th);
+  r = GRAPHENE_RECT_INIT (x - tw / 2.0f - px * 0.5f, y - th / 2.0f - px * 0.15f, tw + px, th + px * 0.3f);
+  append_rounded_fill (snapshot, &r, r.size.height / 2, fill);
+  shmviz_text_cache_draw (self->text, snapshot, text, px, TRUE, x, y, 0.5f, 0.5f, shmviz_palette_text_on (fill));
+}
+
+/* The short form of shmviz_item_label(), without allocating: garbage ids
+ * read from a racy slot show as "?" (the tooltip has the full id). */
+static void
+format_item (char    *buf,
+             gsize    size,
+             guint64  item)
+{
+  int producer = SHMVIZ_ITEM_PRODUCER (item);
+
+  if (producer < 0 || SHMVIZ_ITEM_SEQ (item) == 0)
+    g_strlcpy (buf, "?", size);
+  else
+    g_snprintf (buf, size, "P%d#%" G_GUINT64_FORMAT, producer + 1, (guint64) SHMVIZ_ITEM_SEQ (item));
+}
+
+static const GdkRGBA *
+item_color (ShmvizBufferView *self,
+            guint64           item,
+            guint             state)
+{
+  int producer = SHMVIZ_ITEM_PRODUCER (item);
+
+  if (item != SHMVIZ_ITEM_NONE && producer >= 0 && SHMVIZ_ITEM_SEQ (item) != 0)
+    return shmviz_palette_producer (self->palette, producer);
+  return shmviz_palette_slot_state (self->palette, state);
+}
+
+static GskRenderNode *
+build_static (ShmvizBufferView *self,
+              gboolean          dark)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  float w = self->geo_width, h = self->geo_height, s = self->cell_size;
+  const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  GdkRGBA track = *line;
+  guint n_consumers = self->n_procs > self->n_producers ? self->n_procs - self->n_producers : 0;
+
+  if (shmviz_palette_is_dark (self->palette))
+    gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
+                               &GRAPHENE_RECT_INIT (0, 0, w, h));
+
+  /* The ring's track, so the circle reads as one buffer. */
+  if (self->geo_ring && self->n_slots > 1)
+    {
+      float width = MAX (1.0f, (self->ring_outer - self->ring_inner) + s * 0.3f);
+      float r = (self->ring_outer + self->ring_inner) / 2 + width / 2;
+
+      track.alpha = dark ? 0.35f : 0.45f;
+      append_outline (snapshot, &GRAPHENE_RECT_INIT (self->cx - r, self->cy - r, 2 * r, 2 * r), r, width, &track);
+    }
+
+  /* Empty outlines for every slot, and the slot index where it fits. */
+  {
+    GdkRGBA empty_fill = *shmviz_palette_background (self->palette, dark);
+    GdkRGBA outline = *shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_EMPTY);
+    float bw = MAX (1.0f, s * 0.04f);
+    int idx_px = (int) MIN (s * 0.2f, z (self, 14));
+    gboolean tiny = s < 16;
+
+    for (guint i = 0; i < self->n_slots; i++)
+      {
+        const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
+
+        if (tiny)
+          {
+            /* Small cells: square corners, which the renderer fills fastest. */
+            gtk_snapshot_append_color (snapshot, &outline, r);
+            if (s >= 5)
+              gtk_snapshot_append_color (snapshot, &empty_fill,
+                                         &GRAPHENE_RECT_INIT (r->origin.x + 1, r->origin.y + 1,
+                                                              r->size.width - 2, r->size.height - 2));
+            continue;
+          }
+        append_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
+        append_outline (snapshot, r, s * 0.18f, bw, &outline);
+        if (idx_px >= MIN_LABEL_PX)
+          {
+            char buf[16];
+
+            g_snprintf (buf, sizeof buf, "%u", i);
+            shmviz_text_cache_draw (self->text, snapshot, buf, idx_px, FALSE,
+                                    r->origin.x + s / 2, r->origin.y + s - s * 0.06f, 0.5f, 1.0f, fg);
+          }
+      }
+  }
+
+  /* Where items come from and go to: producers left, consumers right. */
+  if (self->n_procs > 0)
+    {
+      int px = (int) z (self, 15);
+      int head_px = (int) z (self, 13);
+      float band = z (self, SIDE_BAND);
+
+      shmviz_text_cache_draw (self->text, snapshot, _("producers"), head_px, FALSE, band / 2 + z (self, 4),
+                              z (self, 8), 0.5f, 0.0f, fg);
+      shmviz_text_cache_draw (self->text, snapshot, _("consumers"), head_px, FALSE, w - band / 2 - z (self, 4),
+                              z (self, 8), 0.5f, 0.0f, fg);
+      for (guint side = 0; side < 2; side++)
+        {
+          guint count = side == 0 ? self->n_producers : n_consumers;
+          float top = z (self, 32), room = h - top - z (self, 8);
+          float step = count > 0 ? room / count : 0;
+
+          if (count == 0 || step < px * 1.3f)
+            continue;
+          for (guint k = 0; k < count; k++)
+            {
+              g_autofree char *name = shmviz_proc_label (side == 0 ? k : self->n_producers + k, self->n_producers);
+              const GdkRGBA *c = side == 0 ? shmviz_palette_producer (self->palette, k)
+                                           : shmviz_palette_consumer (self->palette, k);
+              float x = side == 0 ? band / 2 + z (self, 4) : w - band / 2 - z (self, 4);
+
+              append_pill (self, snapshot, name, px, x, top + step * (k + 0.5f), c);
+            }
+        }
+    }
+
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+anchor_of (ShmvizBufferView *self,
+           guint             proc,
+           float            *x,
+           float            *y)
+{
+  float band = z (self, SIDE_BAND), h = self->geo_height;
+  float top = z (self, 32), room = h - top - z (self, 8);
+  gboolean producer = proc < self->n_producers;
+  guint count = producer ? self->n_producers : self->n_procs - self->n_producers;
+  guint k = producer ? proc : proc - self->n_producers;
+
+  *x = producer ? band / 2 + z (self, 4) : self->geo_width - band / 2 - z (self, 4);
+  *y = top + room / MAX (count, 1) * (k + 0.5f);
+}
+
+static void
+draw_cell (ShmvizBufferView     *self,
+           GtkSnapshot          *snapshot,
+           const graphene_rect_t *r,
+           const ShmvizSlotView *sv,
+           gboolean              dark)
+{
+  float s = r->size.width;
+  const GdkRGBA *fill = item_color (self, sv->item, sv->state);
+  const GdkRGBA *state_color = shmviz_palette_slot_state (self->palette, sv->state);
+  char label[32];
+
+  if (sv->state == SHMVIZ_SLOT_EMPTY && sv->item == SHMVIZ_ITEM_NONE)
+    return;
+
+  if (s < 16)
+    {
+      /* Too small for patterns: state by brightness, item by colour. */
+      GdkRGBA c = *fill;
+
+      c.alpha = sv->state == SHMVIZ_SLOT_FULL ? 1.0f : sv->state == SHMVIZ_SLOT_EMPTY ? 0.3f : 0.6f;
+      gtk_snapshot_append_color (snapshot, &c, r);
+      return;
+    }
+
+  if (sv->state == SHMVIZ_SLOT_EMPTY)
+    {
+      /* A stale item the stream still places here: faint, so it reads as gone. */
+      GdkRGBA c = *fill;
+
+      c.alpha = 0.25f;
+      append_rounded_fill (snapshot, r, s * 0.18f, &c);
+    }
+  else
+    append_rounded_fill (snapshot, r, s * 0.18f, fill);
+
+  /* State: colour of the frame and a mark in the corner, never colour alone. */
+  if (sv->state == SHMVIZ_SLOT_WRITING || sv->state == SHMVIZ_SLOT_READING)
+    {
+      float mark = MAX (6.0f, s * 0.3f);
+      graphene_rect_t m = GRAPHENE_RECT_INIT (r->origin.x + s - mark - s * 0.04f, r->origin.y + s * 0.04f,
+                                              mark, mark);
+
+      append_outline (snapshot, r, s * 0.18f, MAX (2.0f, s * 0.1f), state_color);
+      append_rounded_fill (snapshot, &m, mark * 0.3f, shmviz_palette_background (self->palette, dark));
+      shmviz_palette_append_shape (snapshot, shmviz_palette_slot_shape (sv->state), &m, state_color);
+    }
+  else if (s >= 14)
+    {
+      GdkRGBA edge = { fill->red * 0.7f, fill->green * 0.7f, fill->blue * 0.7f, 1.0f };
+
+      append_outline (snapshot, r, s * 0.18f, MAX (1.0f, s * 0.04f), &edge);
+    }
+
+  {
+    int idx_px = (int) MIN (s * 0.2f, z (self, 14));
+
+    /* The outline's index is covered by the fill: draw it again on top. */
+    if (idx_px >= MIN_LABEL_PX && sv->state != SHMVIZ_SLOT_EMPTY)
+      {
+        char idx[16];
+
+        g_snprintf (idx, sizeof idx, "%u", (guint) (sv - self->slots));
+        shmviz_text_cache_draw (self->text, snapshot, idx, idx_px, FALSE, r->origin.x + s / 2,
+                                r->origin.y + s - s * 0.06f, 0.5f, 1.0f, shmviz_palette_text_on (fill));
+      }
+  }
+
+  if (sv->item != SHMVIZ_ITEM_NONE)
+    {
+      int px;
+
+      format_item (label, sizeof label, sv->item);
+      px = label_px (self, label, s);
+      if (px >= MIN_LABEL_PX)
+        {
+          GdkRGBA text = *shmviz_palette_text_on (fill);
+
+          if (sv->state == SHMVIZ_SLOT_EMPTY)
+            text = *shmviz_palette_foreground (self->palette, dark);
+          shmviz_text_cache_draw (self->text, snapshot, label, px, TRUE, r->origin.x + s / 2,
+                                  r->origin.y + s * 0.47f, 0.5f, 0.5f, &text);
+        }
+    }
+}
+
+static void
+draw_arrow (cairo_t       *cr,
+            double         x0,
+            double         y0,
+            double         x1,
+            double         y1,
+            double         width,
+            const GdkRGBA *color)
+{
+  double a = atan2 (y1 - y0, x1 - x0), head = width * 3.2;
+
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_set_line_width (cr, width);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x1 - cos (a) * head * 0.8, y1 - sin (a) * head * 0.8);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x1, y1);
+  cairo_line_to (cr, x1 - cos (a - 0.45) * head, y1 - sin (a - 0.45) * head);
+  cairo_line_to (cr, x1 - cos (a + 0.45) * head, y1 - sin (a + 0.45) * head);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_pointers (ShmvizBufferView *self,
+               GtkSnapshot      *snapshot,
+               gboolean          dark)
+{
+  const GdkRGBA *in_color = shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_FULL);
+  const GdkRGBA *out_color = shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_READING);
+  guint in = self->in % self->n_slots, out = self->out % self->n_slots;
+  float s = self->cell_size;
+  int px = (int) z (self, 16);
+  char in_text[32], out_text[32];
+  struct { guint slot; const GdkRGBA *color; const char *text; float side; } ptr[2] = {
+    { in, in_color, in_text, -1 },
+    { out, out_color, out_text, 1 },
+  };
+
+  /* Translators: the producers' index into the ring, e.g. "in 3" */
+  g_snprintf (in_text, sizeof in_text, _("in %u"), in);
+  /* Translators: the consumers' index into the ring, e.g. "out 1" */
+  g_snprintf (out_text, sizeof out_text, _("out %u"), out);
+
+  if (self->geo_ring)
+    {
+      float tail_r = self->ring_outer + z (self, 48);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          const Cell *c = &g_array_index (self->cells, Cell, ptr[i].slot);
+          /* When both point at one slot, set them side by side. */
+          float spread = in == out ? ptr[i].side * MIN (0.35f, s * 0.3f / MAX (tail_r, 1)) : 0;
+          float a = c->angle + spread;
+          float head_r = c->radius + s / 2 + z (self, 3);
+          float x0 = self->cx + tail_r * sinf (a), y0 = self->cy - tail_r * cosf (a);
+          float x1 = self->cx + head_r * sinf (c->angle + spread * 0.3f);
+          float y1 = self->cy - head_r * cosf (c->angle + spread * 0.3f);
+          float m = z (self, 12);
+          cairo_t *cr;
+
+          /* A tight node: the cairo renderer pays for its whole area. */
+          cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (MIN (x0, x1) - m, MIN (y0, y1) - m,
+                                                                          fabsf (x1 - x0) + 2 * m,
+                                                                          fabsf (y1 - y0) + 2 * m));
+          draw_arrow (cr, x0, y0, x1, y1, z (self, 3), ptr[i].color);
+          cairo_destroy (cr);
+        }
+
+      for (guint i = 0; i < 2; i++)
+        {
+          const Cell *c = &g_array_index (self->cells, Cell, ptr[i].slot);
+          float spread = in == out ? ptr[i].side * MIN (0.35f, s * 0.3f / MAX (tail_r, 1)) : 0;
+          float a = c->angle + spread;
+          float lr = tail_r + z (self, 26);
+
+          append_pill (self, snapshot, ptr[i].text, px, self->cx + lr * sinf (a),
+                       self->cy - lr * cosf (a), ptr[i].color);
+        }
+
+      /* count in the middle of the ring */
+      if (self->ring_inner > z (self, 30))
+        {
+          const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+          int big = (int) MIN (self->ring_inner * 0.55f, z (self, 64));
+          int small = (int) MAX (MIN_LABEL_PX, MIN (big * 0.35f, z (self, 16)));
+          char num[32], of[64];
+
+          g_snprintf (num, sizeof num, "%u", self->count);
+          /* Translators: under the count in the middle of the ring, "of 8" */
+          g_snprintf (of, sizeof of, _("of %u"), self->n_slots);
+          shmviz_text_cache_draw (self->text, snapshot, _("count"), small, FALSE, self->cx,
+                                  self->cy - big * 0.55f, 0.5f, 1.0f, fg);
+          shmviz_text_cache_draw (self->text, snapshot, num, big, TRUE, self->cx, self->cy, 0.5f, 0.5f, fg);
+          shmviz_text_cache_draw (self->text, snapshot, of, small, FALSE, self->cx,
+                                  self->cy + big * 0.55f, 0.5f, 0.0f, fg);
+        }
+    }
+  else
+    {
+      const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+      char caption[128];
+      int tag_px = (int) CLAMP (s * 0.3f, z (self, 11), z (self, 16));
+
+      for (guint i = 0; i < 2; i++)
+        {
+          const graphene_rect_t *r = &g_array_index (self->cells, Cell, ptr[i].slot).rect;
+          float x = r->origin.x + r->size.width / 2;
+          float gap = s * 0.3f;
+          float y = ptr[i].side < 0 ? r->origin.y - gap / 2 : r->origin.y + s + gap / 2;
+          const char *short_text = i == 0 ? C_("pointer", "in") : C_("pointer", "out");
+
+          if (s >= 12)
+            {
+              float bar = MAX (2.0f, s * 0.06f);
+
+              gtk_snapshot_append_color (snapshot, ptr[i].color,
+                                         &GRAPHENE_RECT_INIT (r->origin.x, ptr[i].side < 0 ? r->origin.y - bar * 1.5f
+                                                                                           : r->origin.y + s + bar * 0.5f,
+                                                              r->size.width, bar));
+            }
+          append_pill (self, snapshot, short_text, tag_px, x,
+                       y + (ptr[i].side < 0 ? -tag_px * 0.2f : tag_px * 0.2f), ptr[i].color);
+        }
+
+      /* Translators: caption over the row layout */
+      g_snprintf (caption, sizeof caption, _("in %u · out %u · count %u of %u"), in, out, self->count,
+                  self->n_slots);
+      shmviz_text_cache_draw (self->text, snapshot, caption, (int) z (self, 20), TRUE, self->geo_width / 2,
+                              z (self, 28), 0.5f, 0.5f, fg);
+    }
+}
+
+static GskRenderNode *
+build_cells (ShmvizBufferView *self,
+             gboolean          dark)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  for (guint i = 0; i < self->n_slots; i++)
+    draw_cell (self, snapshot, &g_array_index (self->cells, Cell, i).rect, &self->slots[i], dark);
+  draw_pointers (self, snapshot, dark);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static float
+ease_out (float t)
+{
+  t = CLAMP (t, 0.0f, 1.0f);
+  return 1 - (1 - t) * (1 - t) * (1 - t);
+}
+
+static void
+draw_flights (ShmvizBufferView *self,
+              GtkSnapshot      *snapshot,
+              gint64            now)
+{
+  float chip = CLAMP (self->cell_size, z (self, 30), z (self, 64));
+
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      const Flight *f = &self->flights[p];
+      float t, ax, ay, sx, sy, ex, ey, x, y;
+      const Cell *c;
+      GdkRGBA fill;
+      char label[32];
+      int px;
+
+      if (f->start_us == 0 || f->slot >= self->n_slots)
+        continue;
+      t = ease_out ((float) (now - f->start_us) / ANIM_US);
+      c = &g_array_index (self->cells, Cell, f->slot);
+      anchor_of (self, p, &ax, &ay);
+      if (f->kind == SHMVIZ_EV_WRITE_SLOT)
+        sx = ax, sy = ay, ex = c->rect.origin.x + c->rect.size.width / 2, ey = c->rect.origin.y + c->rect.size.height / 2;
+      else
+        ex = ax, ey = ay, sx = c->rect.origin.x + c->rect.size.width / 2, sy = c->rect.origin.y + c->rect.size.height / 2;
+      x = sx + (ex - sx) * t;
+      y = sy + (ey - sy) * t;
+      fill = *item_color (self, f->item, SHMVIZ_SLOT_FULL);
+      /* An item arriving lands at full strength; a leaving one fades. */
+      fill.alpha = f->kind == SHMVIZ_EV_WRITE_SLOT ? 0.95f : 0.95f * (1 - t * 0.6f);
+
+      {
+        graphene_rect_t r = GRAPHENE_RECT_INIT (x - chip / 2, y - chip * 0.35f, chip, chip * 0.7f);
+        GdkRGBA shadow = { 0, 0, 0, 0.25f * fill.alpha };
+        graphene_rect_t sr = r;
+
+        graphene_rect_offset (&sr, 0, z (self, 2));
+        append_rounded_fill (snapshot, &sr, chip * 0.2f, &shadow);
+        append_rounded_fill (snapshot, &r, chip * 0.2f, &fill);
+      }
+      if (f->item != SHMVIZ_ITEM_NONE)
+        {
+          GdkRGBA text = *shmviz_palette_text_on (&fill);
+
+          format_item (label, sizeof label, f->item);
+          px = label_px (self, label, chip);
+          text.alpha = fill.alpha;
+          if (px >= MIN_LABEL_PX)
+            shmviz_text_cache_draw (self->text, snapshot, label, px, TRUE, x, y, 0.5f, 0.5f, &text);
+        }
+    }
+}
+
+static void
+draw_flashes (ShmvizBufferView *self,
+              GtkSnapshot      *snapshot,
+              gint64            now,
+              gboolean          dark)
+{
+  for (guint i = 0; i < self->flashing->len; i++)
+    {
+      guint slot = g_array_index (self->flashing, guint, i);
+      const graphene_rect_t *r;
+      const ShmvizSlotView *sv;
+      const GdkRGBA *color;
+      float t, pulse, s, grow, mark;
+      GdkRGBA wash;
+      graphene_rect_t outer, m;
+
+      if (slot >= self->n_slots)
+        continue;
+      sv = &self->slots[slot];
+      r = &g_array_index (self->cells, Cell, slot).rect;
+      s = r->size.width;
+      t = (float) (now - self->flash_start[slot]) / FLASH_US;
+      if (t < 0 || t > 1)
+        continue;
+      color = shmviz_palette_anomaly (self->palette, sv->flash > 0 ? sv->flash - 1 : 0);
+      /* Three pulses that fade out. */
+      pulse = (0.55f + 0.45f * cosf (t * 6 * G_PI)) * (1 - t * 0.5f);
+      grow = MAX (z (self, 3), s * 0.12f);
+      outer = GRAPHENE_RECT_INIT (r->origin.x - grow, r->origin.y - grow, s + 2 * grow, s + 2 * grow);
+      wash = *color;
+      wash.alpha = 0.35f * pulse;
+      append_rounded_fill (snapshot, &outer, (s + 2 * grow) * 0.2f, &wash);
+      wash.alpha = pulse;
+      append_outline (snapshot, &outer, (s + 2 * grow) * 0.2f, MAX (z (self, 2.5f), s * 0.1f), &wash);
+
+      /* A warning mark with a glyph for the kind, readable without colour. */
+      mark = MAX (z (self, 18), s * 0.42f);
+      m = GRAPHENE_RECT_INIT (outer.origin.x + outer.size.width - mark * 0.7f, outer.origin.y - mark * 0.3f,
+                              mark, mark);
+      shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE, &m, color);
+      shmviz_text_cache_draw (self->text, snapshot, shmviz_palette_anomaly_glyph (sv->flash > 0 ? sv->flash - 1 : 0),
+                              (int) (mark * 0.5f), TRUE, m.origin.x + mark / 2, m.origin.y + mark * 0.62f,
+                              0.5f, 0.5f, shmviz_palette_text_on (color));
+    }
+}
+
+static void
+shmviz_buffer_view_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+  gboolean dark = is_dark (self);
+  gint64 now = now_us (self);
+
+  if (!self->have_snapshot || self->n_slots == 0)
+    {
+      int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+      shmviz_text_cache_draw (self->text, snapshot, _("No session"), (int) z (self, 18), FALSE, w / 2.0f,
+                              h / 2.0f, 0.5f, 0.5f, shmviz_palette_line (self->palette, dark));
+      return;
+    }
+
+  ensure_geometry (self);
+
+  if (self->static_node != NULL &&
+      (self->static_dark != dark || self->static_procs != self->n_procs ||
+       g_strcmp0 (self->static_palette, self->palette) != 0))
+    {
+      g_clear_pointer (&self->static_node, gsk_render_node_unref);
+      g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+    }
+  if (self->static_node == NULL)
+    {
+      /* Kept as a node, not a texture: GTK 4.8's cairo renderer converts a
+       * texture on every draw, which costs more than replaying the outlines. */
+      self->static_node = build_static (self, dark);
+      self->static_dark = dark;
+      self->static_procs = self->n_procs;
+      g_free (self->static_palette);
+      self->static_palette = g_strdup (self->palette);
+    }
+  if (self->cells_node == NULL || self->cells_generation != self->generation)
+    {
+      g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+      self->cells_node = build_cells (self, dark);
+      self->cells_generation = self->generation;
+    }
+
+  gtk_snapshot_append_node (snapshot, self->static_node);
+  gtk_snapshot_append_node (snapshot, self->cells_node);
+
+  draw_flashes (self, snapshot, now, dark);
+
+  if (self->highlight >= 0 && (guint) self->highlight < self->n_slots)
+    {
+      const graphene_rect_t *r = &g_array_index (self->cells, Cell, self->highlight).rect;
+      float g = MAX (z (self, 4), self->cell_size * 0.1f);
+
+      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+                                                     r->size.height + 2 * g),
+                      self->cell_size * 0.25f, z (self, 3), shmviz_palette_anomaly (self->palette, 0));
+    }
+  if (self->hover >= 0 && (guint) self->hover < self->n_slots)
+    {
+      const graphene_rect_t *r = &g_array_index (self->cells, Cell, self->hover).rect;
+      GdkRGBA c = *shmviz_palette_foreground (self->palette, dark);
+
+      c.alpha = 0.6f;
+      append_outline (snapshot, r, self->cell_size * 0.18f, MAX (1.5f, z (self, 2)), &c);
+    }
+  if (gtk_widget_has_focus (widget) && self->focused >= 0 && (guint) self->focused < self->n_slots)
+    {
+      const graphene_rect_t *r = &g_array_index (self->cells, Cell, self->focused).rect;
+      float g = MAX (z (self, 3), self->cell_size * 0.06f);
+
+      /* The focus ring: accent, outside the cell, thick enough for a projector. */
+      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+                                                     r->size.height + 2 * g),
+                      self->cell_size * 0.22f, z (self, 3), shmviz_palette_accent (self->palette, dark));
+    }
+
+  draw_flights (self, snapshot, now);
+}
+
+/* Animation -------------------------------------------------------------- */
+
+static gboolean
+animating (ShmvizBufferView *self,
+           gint64            now)
+{
+  gboolean any = FALSE;
+
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      if (self->flights[p].start_us != 0 && now - self->flights[p].start_us > ANIM_US)
+        self->flights[p].start_us = 0;
+      any |= self->flights[p].start_us != 0;
+    }
+  for (guint i = 0; i < self->flashing->len;)
+    {
+      guint slot = g_array_index (self->flashing, guint, i);
+
+      if (slot >= self->n_slots || now - self->flash_start[slot] > FLASH_US)
+        g_array_remove_index_fast (self->flashing, i);
+      else
+        i++;
+    }
+  return any || self->flashing->len > 0;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+
+  gtk_widget_queue_draw (widget);
+  if (!animating (self, gdk_frame_clock_get_frame_time (clock)))
+    {
+      self->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ensure_tick (ShmvizBufferView *self)
+{
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}
+
+/* Public API ------------------------------------------------------------- */
+
+void
+shmviz_buffer_view_set_snapshot (ShmvizBufferView     *self,
+                                 const ShmvizSnapshot *snapshot)
+{
+  gboolean first, resized, started = FALSE;
+  gint64 now;
+
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  if (snapshot == NULL)
+    {
+      if (self->have_snapshot)
+        {
+          self->have_snapshot = FALSE;
+          self->n_slots = 0;
+          self->n_procs = 0;
+          invalidate_geometry (self);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      return;
+    }
+
+  /* A still frame costs nothing. */
+  if (self->have_snapshot && snapshot->generation == self->generation &&
+      snapshot->n_slots == self->n_slots && snapshot->n_procs == self->n_procs)
+    return;
+
+  first = !self->have_snapshot;
+  resized = snapshot->n_slots != self->n_slots || snapshot->n_procs != self->n_procs;
+  now = now_us (self);
+
+  if (snapshot->n_slots != self->n_slots)
+    {
+      self->slots = g_renew (ShmvizSlotView, self->slots, snapshot->n_slots);
+      self->flash_seen = g_renew (guint64, self->flash_seen, snapshot->n_slots);
+      self->flash_start = g_renew (gint64, self->flash_start, snapshot->n_slots);
+      memset (self->flash_seen, 0, sizeof (guint64) * snapshot->n_slots);
+      memset (self->flash_start, 0, sizeof (gint64) * snapshot->n_slots);
+      g_array_set_size (self->flashing, 0);
+      if (self->focused >= (int) snapshot->n_slots)
+        self->focused = snapshot->n_slots > 0 ? 0 : -1;
+      self->hover = -1;
+    }
+  if (snapshot->n_procs != self->n_procs)
+    {
+      self->procs = g_renew (ShmvizProcView, self->procs, snapshot->n_procs);
+      self->flights = g_renew (Flight, self->flights, snapshot->n_procs);
+      memset (self->flights, 0, sizeof (Flight) * snapshot->n_procs);
+    }
+
+  self->n_slots = snapshot->n_slots;
+  self->n_procs = snapshot->n_procs;
+  self->n_producers = MIN (snapshot->scenario.n_producers, snapshot->n_procs);
+  if (self->n_slots > 0)
+    memcpy (self->slots, snapshot->slots, sizeof (ShmvizSlotView) * self->n_slots);
+  if (self->n_procs > 0)
+    memcpy (self->procs, snapshot->procs, sizeof (ShmvizProcView) * self->n_procs);
+  self->in = snapshot->in;
+  self->out = snapshot->out;
+  self->count = snapshot->count;
+  self->generation = snapshot->generation;
+  self->have_snapshot = TRUE;
+
+  /* New steps that move an item start a flight; the first snapshot only
+   * sets the baseline so that opening a session does not replay history. */
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      const ShmvizProcView *pv = &self->procs[p];
+      Flight *f = &self->flights[p];
+
+      if (pv->last_ns == f->seen_ns)
+        continue;
+      f->seen_ns = pv->last_ns;
+      if (first || resized)
+        continue;
+      if ((pv->last_kind == SHMVIZ_EV_WRITE_SLOT || pv->last_kind == SHMVIZ_EV_READ_SLOT) &&
+          pv->last_slot < self->n_slots)
+        {
+          f->start_us = now;
+          f->kind = pv->last_kind;
+          f->slot = pv->last_slot;
+          f->item = pv->last_item;
+          started = TRUE;
+        }
+    }
+
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      const ShmvizSlotView *sv = &self->slots[i];
+
+      if (sv->flash == 0 || sv->flash_ns == self->flash_seen[i])
+        continue;
+      self->flash_seen[i] = sv->flash_ns;
+      if (first && sv->flash_ns + 1500 * G_GUINT64_CONSTANT (1000000) < snapshot->now_ns)
+        continue;
+      if (now - self->flash_start[i] > FLASH_US)
+        g_array_append_val (self->flashing, i);
+      self->flash_start[i] = now;
+      started = TRUE;
+    }
+
+  if (resized)
+    invalidate_geometry (self);
+  else
+    invalidate_cells (self);
+  if (started)
+    ensure_tick (self);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GtkWidget *
+shmviz_buffer_view_new (void)
+{
+  return g_object_new (SHMVIZ_TYPE_BUFFER_VIEW, NULL);
+}
+
+void
+shmviz_buffer_view_set_model (ShmvizBufferView *self,
+                              ShmvizModel      *model)
+{
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  if (self->model == model)
+    return;
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  if (model)
+    self->model = shmviz_model_ref (model);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+ShmvizModel *
+shmviz_buffer_view_get_model (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), NULL);
+  return self->model;
+}
+
+void
+shmviz_buffer_view_set_layout (ShmvizBufferView *self,
+                               const char       *layout)
+{
+  const char *canon;
+
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  canon = g_strcmp0 (layout, "row") == 0 ? "row" : "ring";
+  if (g_strcmp0 (self->layout, canon) == 0)
+    return;
+  g_free (self->layout);
+  self->layout = g_strdup (canon);
+  invalidate_geometry (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYOUT]);
+}
+
+const char *
+shmviz_buffer_view_get_layout (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), NULL);
+  return self->layout;
+}
+
+void
+shmviz_buffer_view_set_zoom (ShmvizBufferView *self,
+                             double            zoom)
+{
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  zoom = CLAMP (zoom, 1.0, 3.0);
+  if (zoom == self->zoom)
+    return;
+  self->zoom = zoom;
+  invalidate_geometry (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+shmviz_buffer_view_get_zoom (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), 1.0);
+  return self->zoom;
+}
+
+void
+shmviz_buffer_view_set_palette (ShmvizBufferView *self,
+                                const char       *palette)
+{
+  const char *canon;
+
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  canon = shmviz_palette_canonical (palette);
+  if (g_strcmp0 (self->palette, canon) == 0)
+    return;
+  g_free (self->palette);
+  self->palette = g_strdup (canon);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
+}
+
+const char *
+shmviz_buffer_view_get_palette (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), NULL);
+  return self->palette;
+}
+
+void
+shmviz_buffer_view_set_highlight (ShmvizBufferView *self,
+                                  int               slot)
+{
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  slot = MAX (slot, -1);
+  if (slot == self->highlight)
+    return;
+  self->highlight = slot;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHT]);
+}
+
+int
+shmviz_buffer_view_get_highlight (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), -1);
+  return self->highlight;
+}
+
+void
+shmviz_buffer_view_set_focused_slot (ShmvizBufferView *self,
+                                     int               slot)
+{
+  g_return_if_fail (SHMVIZ_IS_BUFFER_VIEW (self));
+
+  slot = MAX (slot, -1);
+  if (self->n_slots > 0 && slot >= (int) self->n_slots)
+    slot = self->n_slots - 1;
+  if (slot == self->focused)
+    return;
+  self->focused = slot;
+  update_accessible (self);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOCUSED_SLOT]);
+}
+
+int
+shmviz_buffer_view_get_focused_slot (ShmvizBufferView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_BUFFER_VIEW (self), -1);
+  return self->focused;
+}
+
+/* Input ------------------------------------------------------------------ */
+
+static void
+motion_cb (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           ShmvizBufferView         *self)
+{
+  int slot = self->have_snapshot ? slot_at (self, x, y) : -1;
+
+  if (slot != self->hover)
+    {
+      self->hover = slot;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion,
+          ShmvizBufferView         *self)
+{
+  if (self->hover != -1)
+    {
+      self->hover = -1;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+pressed_cb (GtkGestureClick  *gesture,
+            int               n_press,
+            double            x,
+            double            y,
+            ShmvizBufferView *self)
+{
+  int slot = self->have_snapshot ? slot_at (self, x, y) : -1;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (slot < 0)
+    return;
+  shmviz_buffer_view_set_focused_slot (self, slot);
+  g_signal_emit (self, signals[SLOT_ACTIVATED], 0, (guint) slot);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                ShmvizBufferView      *self)
+{
+  int n = self->n_slots, f = self->focused, step = 0;
+  gboolean row = g_strcmp0 (self->layout, "row") == 0;
+
+  if (n == 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      step = -1;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      step = 1;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      if (!row)
+        return FALSE;
+      step = -(int) self->grid_cols;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      if (!row)
+        return FALSE;
+      step = (int) self->grid_cols;
+      break;
+    case GDK_KEY_Home:
+      shmviz_buffer_view_set_focused_slot (self, 0);
+      return TRUE;
+    case GDK_KEY_End:
+      shmviz_buffer_view_set_focused_slot (self, n - 1);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (f < 0)
+        return FALSE;
+      g_signal_emit (self, signals[SLOT_ACTIVATED], 0, (guint) f);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+
+  if (step == 0)
+    return FALSE;
+  /* The ring wraps, as the buffer's indices do. */
+  f = f < 0 ? 0 : (((f + step) % n) + n) % n;
+  shmviz_buffer_view_set_focused_slot (self, f);
+  return TRUE;
+}
+
+static void
+focus_enter_cb (GtkEventControllerFocus *focus,
+                ShmvizBufferView        *self)
+{
+  if (self->focused < 0 && self->n_slots > 0)
+    shmviz_buffer_view_set_focused_slot (self, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+focus_leave_cb (GtkEventControllerFocus *focus,
+                ShmvizBufferView        *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+shmviz_buffer_view_query_tooltip (GtkWidget  *widget,
+                                  int         x,
+                                  int         y,
+                                  gboolean    keyboard,
+                                  GtkTooltip *tooltip)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+  g_autofree char *text = NULL;
+  int slot;
+
+  if (!self->have_snapshot)
+    return FALSE;
+  slot = keyboard ? self->focused : slot_at (self, x, y);
+  if (slot < 0)
+    return FALSE;
+  text = shmviz_buffer_view_describe_slot (self, slot);
+  gtk_tooltip_set_text (tooltip, text);
+  if (!keyboard)
+    {
+      const graphene_rect_t *r = &g_array_index (self->cells, Cell, slot).rect;
+
+      gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { r->origin.x, r->origin.y, MAX (1, r->size.width),
+                                                           MAX (1, r->size.height) });
+    }
+  return TRUE;
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+shmviz_buffer_view_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+
+  *minimum = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 200);
+  *natural = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 560 : 440);
+}
+
+static void
+shmviz_buffer_view_unmap (GtkWidget *widget)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+  GTK_WIDGET_CLASS (shmviz_buffer_view_parent_class)->unmap (widget);
+}
+
+static void
+shmviz_buffer_view_system_setting_changed (GtkWidget        *widget,
+                                           GtkSystemSetting  setting)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
+
+  GTK_WIDGET_CLASS (shmviz_buffer_view_parent_class)->system_setting_changed (widget, setting);
+  /* Fonts changed: every cached layout and node is stale. */
+  shmviz_text_cache_clear (self->text);
+  invalidate_geometry (self);
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+shmviz_buffer_view_finalize (GObject *object)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (object);
+
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cells, g_array_unref);
+  g_clear_pointer (&self->flashing, g_array_unref);
+  g_clear_pointer (&self->text, shmviz_text_cache_free);
+  g_free (self->slots);
+  g_free (self->procs);
+  g_free (self->flights);
+  g_free (self->flash_seen);
+  g_free (self->flash_start);
+  g_free (self->layout);
+  g_free (self->palette);
+  g_free (self->static_palette);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (shmviz_buffer_view_parent_class)->finalize (object);
+}
+
+static void
+shmviz_buffer_view_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+    case PROP_LAYOUT:
+      g_value_set_string (value, self->layout);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_PALETTE:
+      g_value_set_string (value, self->palette);
+      break;
+    case PROP_HIGHLIGHT:
+      g_value_set_int (value, self->highlight);
+      break;
+    case PROP_FOCUSED_SLOT:
+      g_value_set_int (value, self->focused);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_buffer_view_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      shmviz_buffer_view_set_model (self, g_value_get_boxed (value));
+      break;
+    case PROP_LAYOUT:
+      shmviz_buffer_view_set_layout (self, g_value_get_string (value));
+      break;
+    case PROP_ZOOM:
+      shmviz_buffer_view_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_PALETTE:
+      shmviz_buffer_view_set_palette (self, g_value_get_string (value));
+      break;
+    case PROP_HIGHLIGHT:
+      shmviz_buffer_view_set_highlight (self, g_value_get_int (value));
+      break;
+    case PROP_FOCUSED_SLOT:
+      shmviz_buffer_view_set_focused_slot (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_buffer_view_class_init (ShmvizBufferViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = shmviz_buffer_view_finalize;
+  object_class->get_property = shmviz_buffer_view_get_property;
+  object_class->set_property = shmviz_buffer_view_set_property;
+
+  widget_class->snapshot = shmviz_buffer_view_snapshot;
+  widget_class->measure = shmviz_buffer_view_measure;
+  widget_class->unmap = shmviz_buffer_view_unmap;
+  widget_class->query_tooltip = shmviz_buffer_view_query_tooltip;
+  widget_class->system_setting_changed = shmviz_buffer_view_system_setting_changed;
+
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL, SHMVIZ_TYPE_MODEL,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAYOUT] =
+    g_param_spec_string ("layout", NULL, NULL, "ring",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 1.0, 3.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PALETTE] =
+    g_param_spec_string ("palette", NULL, NULL, "default",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGHLIGHT] =
+    g_param_spec_int ("highlight", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOCUSED_SLOT] =
+    g_param_spec_int ("focused-slot", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShmvizBufferView::slot-activated:
+   * @slot: the slot clicked, or chosen with Enter
+   */
+  signals[SLOT_ACTIVATED] =
+    g_signal_new ("slot-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_css_name (widget_class, "shmvizbufferview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+shmviz_buffer_view_init (ShmvizBufferView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *click;
+
+  self->layout = g_strdup ("ring");
+  self->palette = g_strdup ("default");
+  self->zoom = 1.0;
+  self->highlight = -1;
+  self->focused = -1;
+  self->hover = -1;
+  self->geo_width = -1;
+  self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
+  self->flashing = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->text = shmviz_text_cache_new (GTK_WIDGET (self), 512);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (focus_enter_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (focus_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Buffer"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("No session"),
+                                  -1);
+}

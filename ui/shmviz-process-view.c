@@ -1,0 +1,1289 @@
+/* shmviz-process-view.c — one card per process, the mutex and the counters
+ *
+ * Producers fill the left column group, consumers the right, and between
+ * them the three semaphores: the mutex as a lock with its owner and queue,
+ * `empty` and `full` as counters with their waiters.  Cards shrink and drop
+ * detail to fit 64 + 64 processes.  The whole picture is one render node,
+ * rebuilt only when the snapshot's generation or the geometry change.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "layout.h"
+#include "ledger.h"
+#include "shmviz-palette.h"
+#include "shmviz-process-view.h"
+
+#define CARD_W 230.0f
+#define CARD_H 104.0f
+#define GAP    10.0f
+
+struct _ShmvizProcessView
+{
+  GtkWidget parent_instance;
+
+  ShmvizModel *model;
+  char *palette;
+  double zoom;
+  GArray *highlight;           /* guint16 */
+  int focused;
+  int hover;
+
+  gboolean have_snapshot;
+  guint64 generation;
+  guint n_procs;
+  ShmvizProcView *procs;
+  guint n_producers;
+  gint sem_value[SHMVIZ_N_SEMS];
+  guint16 mutex_owner;
+  gboolean deadlock;
+
+  /* Geometry */
+  int geo_width, geo_height;
+  double geo_zoom;
+  guint geo_procs;
+  graphene_rect_t *cards;      /* n_procs */
+  graphene_rect_t sem_box[SHMVIZ_N_SEMS];
+  float card_scale;
+
+  GskRenderNode *node;
+  char *description;
+  ShmvizTextCache *text;
+};
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_ZOOM,
+  PROP_PALETTE,
+  N_PROPS
+};
+
+enum {
+  PROCESS_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ShmvizProcessView, shmviz_process_view, GTK_TYPE_WIDGET)
+
+static float
+z (ShmvizProcessView *self,
+   float              v)
+{
+  return v * (float) self->zoom;
+}
+
+static void
+invalidate (ShmvizProcessView *self)
+{
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+is_dark (ShmvizProcessView *self)
+{
+  GdkRGBA fg;
+
+  if (shmviz_palette_is_dark (self->palette))
+    return TRUE;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return shmviz_palette_luminance (&fg) > 0.5;
+}
+
+/* Words ------------------------------------------------------------------ */
+
+static const char *
+sem_word (guint sem)
+{
+  /* The variable names of the textbook program: not translated. */
+  switch (sem)
+    {
+    case SHMVIZ_SEM_EMPTY: return "empty";
+    case SHMVIZ_SEM_FULL:  return "full";
+    case SHMVIZ_SEM_MUTEX: return "mutex";
+    default:               return "?";
+    }
+}
+
+static const char *
+state_words (guint state)
+{
+  switch (state)
+    {
+    case SHMVIZ_VIEW_NEW:       return _("not started");
+    case SHMVIZ_VIEW_RUNNING:   return _("running");
+    case SHMVIZ_VIEW_ACQUIRING: return _("acquiring");
+    case SHMVIZ_VIEW_WAITING:   return _("waiting");
+    case SHMVIZ_VIEW_CRITICAL:  return _("in the critical section");
+    case SHMVIZ_VIEW_PARKED:    return _("paused at a barrier");
+    case SHMVIZ_VIEW_DONE:      return _("done");
+    case SHMVIZ_VIEW_DEAD:      return _("dead");
+    default:                    return _("unknown");
+    }
+}
+
+static char *
+proc_name (ShmvizProcessView *self,
+           guint              proc)
+{
+  return shmviz_proc_label (proc, self->n_producers);
+}
+
+/* What the process is doing now, in words: "writing slot 3". */
+static char *
+step_words (const ShmvizProcView *pv)
+{
+  g_autofree char *item = NULL;
+
+  switch (pv->state)
+    {
+    case SHMVIZ_VIEW_WAITING:
+      /* Translators: %s is a semaphore name: empty, full or mutex */
+      return g_strdup_printf (_("waiting on %s"), sem_word (pv->wait_sem));
+    case SHMVIZ_VIEW_ACQUIRING:
+      /* Translators: %s is a semaphore name: empty, full or mutex */
+      return g_strdup_printf (_("acquiring %s"), sem_word (pv->wait_sem));
+    case SHMVIZ_VIEW_DEAD:
+      if (pv->signaled)
+        return g_strdup_printf (_("killed by signal %d"), pv->exit_status);
+      return g_strdup_printf (_("failed with status %d"), pv->exit_status);
+    case SHMVIZ_VIEW_DONE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "finished, %" G_GUINT64_FORMAT " item",
+                                           "finished, %" G_GUINT64_FORMAT " items", pv->items_done),
+                              pv->items_done);
+    case SHMVIZ_VIEW_NEW:
+      return g_strdup (_("starting"));
+    case SHMVIZ_VIEW_PARKED:
+      return g_strdup (_("parked"));
+    default:
+      break;
+    }
+
+  switch (pv->last_kind)
+    {
+    case SHMVIZ_EV_START:
+      return g_strdup (_("started"));
+    case SHMVIZ_EV_PRODUCE:
+      item = shmviz_item_label (pv->last_item);
+      return g_strdup_printf (_("made %s"), item);
+    case SHMVIZ_EV_WAIT:
+    case SHMVIZ_EV_BLOCKED:
+      return g_strdup_printf (_("waiting on %s"), sem_word (pv->wait_sem));
+    case SHMVIZ_EV_ACQUIRED:
+      return g_strdup (_("acquired a semaphore"));
+    case SHMVIZ_EV_POST:
+      return g_strdup (_("posted a semaphore"));
+    case SHMVIZ_EV_READ_INDEX:
+      return g_strdup (pv->role == SHMVIZ_ROLE_PRODUCER ? _("reading in") : _("reading out"));
+    case SHMVIZ_EV_WRITE_SLOT:
+      return g_strdup_printf (_("writing slot %u"), pv->last_slot);
+    case SHMVIZ_EV_READ_SLOT:
+      return g_strdup_printf (_("reading slot %u"), pv->last_slot);
+    case SHMVIZ_EV_ADVANCE:
+      return g_strdup (pv->role == SHMVIZ_ROLE_PRODUCER ? _("advancing in") : _("advancing out"));
+    case SHMVIZ_EV_CONSUME:
+      item = shmviz_item_label (pv->last_item);
+      return g_strdup_printf (_("used %s"), item);
+    case SHMVIZ_EV_ABANDON:
+      return g_strdup (_("gave up this item"));
+    case SHMVIZ_EV_PARKED:
+      return g_strdup (_("parked"));
+    case SHMVIZ_EV_RESUMED:
+      return g_strdup (_("resumed"));
+    case SHMVIZ_EV_EXIT:
+      return g_strdup (_("exited"));
+    default:
+      return g_strdup (state_words (pv->state));
+    }
+}
+
+char *
+shmviz_process_view_describe_process (ShmvizProcessView *self,
+                                      guint              proc)
+{
+  const ShmvizProcView *pv;
+  g_autofree char *name = NULL;
+  g_autofree char *step = NULL;
+  GString *str;
+
+  g_return_val_if_fail (SHMVIZ_IS_PROCESS_VIEW (self), NULL);
+
+  if (proc >= self->n_procs)
+    return NULL;
+  pv = &self->procs[proc];
+  name = proc_name (self, proc);
+  step = step_words (pv);
+  str = g_string_new (NULL);
+  /* Translators: "P1, producer, pid 1234, writing slot 3, in the critical section" */
+  g_string_printf (str, _("%s, %s, pid %d, %s, %s"), name,
+                   pv->role == SHMVIZ_ROLE_PRODUCER ? _("producer") : _("consumer"),
+                   pv->pid, step, state_words (pv->state));
+  if (pv->held & SHMVIZ_HELD_MUTEX)
+    g_string_append (str, _(", holds the mutex"));
+  return g_string_free (str, FALSE);
+}
+
+static void
+update_accessible (ShmvizProcessView *self)
+{
+  g_autofree char *desc = NULL;
+
+  if (self->focused >= 0 && (guint) self->focused < self->n_procs)
+    desc = shmviz_process_view_describe_process (self, self->focused);
+  else if (self->deadlock)
+    desc = g_strdup (_("Deadlock: every process is waiting"));
+  else
+    desc = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u process", "%u processes", self->n_procs),
+                            self->n_procs);
+  if (g_strcmp0 (desc, self->description) == 0)
+    return;
+  g_free (self->description);
+  self->description = g_steal_pointer (&desc);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->description, -1);
+}
+
+/* Geometry --------------------------------------------------------------- */
+
+static gboolean
+fits (float  w,
+      float  h,
+      guint  n,
+      float  cw,
+      float  ch,
+      float  gap)
+{
+  guint cols = (guint) MAX (1.0f, floorf ((w + gap) / (cw + gap)));
+  guint rows = (n + cols - 1) / cols;
+
+  return cw <= w && rows * (ch + gap) - gap <= h;
+}
+
+static void
+place_group (ShmvizProcessView *self,
+             guint              first,
+             guint              n,
+             float              x0,
+             float              y0,
+             float              w,
+             float              cw,
+             float              ch,
+             float              gap)
+{
+  guint cols = (guint) MAX (1.0f, floorf ((w + gap) / (cw + gap)));
+
+  cols = MIN (cols, MAX (n, 1));
+  /* Centre the group in its column. */
+  x0 += (w - (cols * (cw + gap) - gap)) / 2;
+  for (guint k = 0; k < n; k++)
+    self->cards[first + k] = GRAPHENE_RECT_INIT (x0 + (k % cols) * (cw + gap), y0 + (k / cols) * (ch + gap), cw, ch);
+}
+
+static void
+ensure_geometry (ShmvizProcessView *self)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (self));
+  int h = gtk_widget_get_height (GTK_WIDGET (self));
+  float m = z (self, 12), head = z (self, 36);
+  float center_w, group_w, avail_h, sc = 1.0f;
+  guint n_prod = self->n_producers, n_cons = self->n_procs - self->n_producers;
+
+  if (self->geo_width == w && self->geo_height == h && self->geo_zoom == self->zoom &&
+      self->geo_procs == self->n_procs)
+    return;
+
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  self->geo_width = w;
+  self->geo_height = h;
+  self->geo_zoom = self->zoom;
+  self->geo_procs = self->n_procs;
+  self->cards = g_renew (graphene_rect_t, self->cards, MAX (self->n_procs, 1));
+
+  center_w = MIN (z (self, 260), w * 0.3f);
+  group_w = MAX ((w - center_w - 4 * m) / 2, 10);
+  avail_h = MAX (h - head - m, 10);
+
+  /* The largest card scale at which both groups fit. */
+  for (sc = 1.0f; sc > 0.2f; sc -= 0.025f)
+    if (fits (group_w, avail_h, MAX (n_prod, n_cons), z (self, CARD_W) * sc, z (self, CARD_H) * sc,
+              z (self, GAP) * sc))
+      break;
+  sc = MAX (sc, 0.2f);
+  self->card_scale = sc;
+
+  place_group (self, 0, n_prod, m, head, group_w, z (self, CARD_W) * sc, z (self, CARD_H) * sc,
+               z (self, GAP) * sc);
+  place_group (self, n_prod, n_cons, w - m - group_w, head, group_w, z (self, CARD_W) * sc,
+               z (self, CARD_H) * sc, z (self, GAP) * sc);
+
+  {
+    float cx = w / 2.0f - center_w / 2, third = avail_h / 3;
+    const ShmvizSem order[3] = { SHMVIZ_SEM_MUTEX, SHMVIZ_SEM_EMPTY, SHMVIZ_SEM_FULL };
+
+    for (guint i = 0; i < 3; i++)
+      self->sem_box[order[i]] = GRAPHENE_RECT_INIT (cx, head + i * third + z (self, 4), center_w,
+                                                    third - z (self, 8));
+  }
+}
+
+static int
+card_at (ShmvizProcessView *self,
+         double             x,
+         double             y)
+{
+  ensure_geometry (self);
+  for (guint i = 0; i < self->n_procs; i++)
+    if (graphene_rect_contains_point (&self->cards[i], &GRAPHENE_POINT_INIT (x, y)))
+      return (int) i;
+  return -1;
+}
+
+/* Drawing ---------------------------------------------------------------- */
+
+static void
+append_outline (GtkSnapshot           *snapshot,
+                const graphene_rect_t *rect,
+                float                  radius,
+                float                  width,
+                const GdkRGBA         *color)
+{
+  GskRoundedRect rr;
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  const float widths[4] = { width, width, width, width };
+
+  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
+}
+
+static void
+append_rounded_fill (GtkSnapshot           *snapshot,
+                     const graphene_rect_t *rect,
+                     float                  radius,
+                     const GdkRGBA         *color)
+{
+  GskRoundedRect rr;
+  float half = MIN (rect->size.width, rect->size.height) / 2 + 1;
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+  const float widths[4] = { half, half, half, half };
+
+  if (radius < 1.5f)
+    {
+      gtk_snapshot_append_color (snapshot, color, rect);
+      return;
+    }
+  /* A border as thick as half the box is a filled rounded rectangle; the
+   * cairo renderer fills a path for it where a rounded clip would build a
+   * mask. */
+  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
+}
+
+
+static gboolean
+is_highlighted (ShmvizProcessView *self,
+                guint              proc)
+{
+  for (guint i = 0; i < self->highlight->len; i++)
+    if (g_array_index (self->highlight, guint16, i) == proc)
+      return TRUE;
+  return FALSE;
+}
+
+/* Shrinks @px until @text fits @max_width, so long translations stay
+ * inside their card instead of running over the next one. */
+static void
+draw_fit (ShmvizProcessView *self,
+          GtkSnapshot       *snapshot,
+          const char        *text,
+          int                px,
+          gboolean           bold,
+          float              x,
+          float              y,
+          float              yalign,
+          float              max_width,
+          const GdkRGBA     *color)
+{
+  int tw;
+
+  for (; px > 8; px--)
+    {
+      shmviz_text_cache_measure (self->text, text, px, bold, &tw, NULL);
+      if (tw <= max_width)
+        break;
+    }
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (x, y - px * 2, max_width, px * 4));
+  shmviz_text_cache_draw (self->text, snapshot, text, px, bold, x, y, 0.0f, yalign, color);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+draw_card (ShmvizProcessView *self,
+           GtkSnapshot       *snapshot,
+           guint              proc,
+           gboolean           dark)
+{
+  const ShmvizProcView *pv = &self->procs[proc];
+  const graphene_rect_t *r = &self->cards[proc];
+  float sc = self->card_scale, x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
+  float radius = z (self, 10) * sc, pad = z (self, 10) * sc;
+  const GdkRGBA *state_color = shmviz_palette_view_state (self->palette, pv->state);
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  const GdkRGBA *proc_color = shmviz_palette_process (self->palette, proc, self->n_producers);
+  GdkRGBA bg = *shmviz_palette_background (self->palette, dark), tint = *state_color;
+  g_autofree char *name = proc_name (self, proc);
+  gboolean gone = pv->state == SHMVIZ_VIEW_DEAD || pv->state == SHMVIZ_VIEW_DONE;
+  int name_px = (int) (z (self, 24) * sc);
+  float icon = z (self, 24) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
+
+  append_rounded_fill (snapshot, r, radius, &bg);
+  tint.alpha = dark ? 0.25f : 0.16f;
+  append_rounded_fill (snapshot, r, radius, &tint);
+
+  /* The process's own colour, the one its items wear in the buffer. */
+  gtk_snapshot_append_color (snapshot, proc_color, &GRAPHENE_RECT_INIT (x + 1, y + radius * 0.6f, stripe,
+                                                                          h - radius * 1.2f));
+  append_outline (snapshot, r, radius, MAX (1.5f, z (self, 2.5f) * sc), state_color);
+
+  /* State as a shape, so it never rests on colour alone. */
+  shmviz_palette_append_shape (snapshot, shmviz_palette_view_shape (pv->state),
+                               &GRAPHENE_RECT_INIT (x + stripe + pad * 0.6f, y + pad, icon, icon), state_color);
+  if (name_px >= 8)
+    shmviz_text_cache_draw (self->text, snapshot, name, name_px, TRUE, x + stripe + pad * 1.2f + icon,
+                            y + pad + icon / 2, 0.0f, 0.5f, fg);
+
+  if (sc >= 0.55f)
+    {
+      int small = (int) (z (self, 14) * sc);
+      int mid = (int) (z (self, 17) * sc);
+      g_autofree char *step = step_words (pv);
+      char pid[32];
+      float tx = x + stripe + pad * 0.6f;
+
+      g_snprintf (pid, sizeof pid, _("pid %d"), pv->pid);
+      shmviz_text_cache_draw (self->text, snapshot, pid, small, FALSE, x + w - pad, y + pad + icon / 2, 1.0f,
+                              0.5f, fg);
+      draw_fit (self, snapshot, step, mid, TRUE, tx, y + h * 0.6f, 0.5f, x + w - pad * 0.6f - tx, fg);
+      {
+        g_autofree char *state_line = NULL;
+
+        if (pv->held & SHMVIZ_HELD_MUTEX)
+          /* Translators: second line of a process card, e.g. "in the critical section · holds mutex" */
+          state_line = g_strdup_printf (_("%s · holds mutex"), state_words (pv->state));
+        else
+          state_line = g_strdup (state_words (pv->state));
+        draw_fit (self, snapshot, state_line, small, FALSE, tx, y + h - pad * 0.7f, 1.0f,
+                  x + w - pad * 0.6f - tx, fg);
+      }
+    }
+  else if (sc >= 0.4f)
+    {
+      g_autofree char *step = step_words (pv);
+      int small = (int) (z (self, 15) * sc);
+
+      if (small >= 8)
+        draw_fit (self, snapshot, step, small, FALSE, x + stripe + pad * 0.6f, y + h - pad * 0.6f, 1.0f,
+                  w - stripe - pad * 1.2f, fg);
+    }
+
+  if (gone)
+    {
+      GdkRGBA veil = bg;
+
+      veil.alpha = 0.45f;
+      append_rounded_fill (snapshot, r, radius, &veil);
+    }
+  if (pv->state == SHMVIZ_VIEW_DEAD)
+    {
+      /* Crossed out. */
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, r);
+
+      gdk_cairo_set_source_rgba (cr, state_color);
+      cairo_set_line_width (cr, MAX (2.0, z (self, 3) * sc));
+      cairo_move_to (cr, x + pad, y + pad);
+      cairo_line_to (cr, x + w - pad, y + h - pad);
+      cairo_move_to (cr, x + w - pad, y + pad);
+      cairo_line_to (cr, x + pad, y + h - pad);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
+
+  if (is_highlighted (self, proc))
+    {
+      float g = z (self, 3);
+
+      append_outline (snapshot, &GRAPHENE_RECT_INIT (x - g, y - g, w + 2 * g, h + 2 * g), radius + g,
+                      z (self, 3), shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
+    }
+}
+
+static void
+draw_lock (cairo_t       *cr,
+           double         x,
+           double         y,
+           double         size,
+           gboolean       closed,
+           const GdkRGBA *color)
+{
+  double bw = size * 0.8, bh = size * 0.55, sx = x + (size - bw) / 2, sy = y + size - bh;
+  double sr = bw * 0.3;
+
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_set_line_width (cr, size * 0.1);
+  /* The shackle: down into the body when locked, lifted and turned when open. */
+  if (closed)
+    {
+      cairo_move_to (cr, x + size / 2 - sr, sy);
+      cairo_arc (cr, x + size / 2, sy - size * 0.02, sr, G_PI, 2 * G_PI);
+      cairo_line_to (cr, x + size / 2 + sr, sy);
+    }
+  else
+    {
+      cairo_move_to (cr, x + size / 2 - sr, sy - size * 0.12);
+      cairo_arc (cr, x + size / 2, sy - size * 0.14, sr, G_PI, 2 * G_PI);
+      cairo_line_to (cr, x + size / 2 + sr, sy - size * 0.28);
+    }
+  cairo_stroke (cr);
+  cairo_rectangle (cr, sx, sy, bw, bh);
+  cairo_fill (cr);
+}
+
+static void
+draw_chip (ShmvizProcessView *self,
+           GtkSnapshot       *snapshot,
+           guint              proc,
+           float              x,
+           float              y,
+           int                px,
+           gboolean           solid,
+           float             *width)
+{
+  g_autofree char *name = proc_name (self, proc);
+  const GdkRGBA *c = shmviz_palette_process (self->palette, proc, self->n_producers);
+  int tw, th;
+  graphene_rect_t r;
+
+  shmviz_text_cache_measure (self->text, name, px, TRUE, &tw, &th);
+  r = GRAPHENE_RECT_INIT (x, y - th / 2.0f - px * 0.15f, tw + px, th + px * 0.3f);
+  if (solid)
+    {
+      append_rounded_fill (snapshot, &r, r.size.height / 2, c);
+      shmviz_text_cache_draw (self->text, snapshot, name, px, TRUE, x + r.size.width / 2, y, 0.5f, 0.5f,
+                              shmviz_palette_text_on (c));
+    }
+  else
+    {
+      /* Still acquiring, not yet blocked: an outline only. */
+      append_outline (snapshot, &r, r.size.height / 2, MAX (1.5f, px * 0.12f), c);
+      shmviz_text_cache_draw (self->text, snapshot, name, px, TRUE, x + r.size.width / 2, y, 0.5f, 0.5f,
+                              shmviz_palette_foreground (self->palette, is_dark (self)));
+    }
+  *width = r.size.width;
+}
+
+static void
+draw_queue (ShmvizProcessView *self,
+            GtkSnapshot       *snapshot,
+            ShmvizSem          sem,
+            const graphene_rect_t *box,
+            float              y,
+            gboolean           dark)
+{
+  int px = (int) z (self, 14);
+  float x = box->origin.x + z (self, 6), right = box->origin.x + box->size.width - z (self, 6);
+  guint shown = 0, waiting = 0;
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      const ShmvizProcView *pv = &self->procs[p];
+
+      if ((pv->state == SHMVIZ_VIEW_WAITING || pv->state == SHMVIZ_VIEW_ACQUIRING) && pv->wait_sem == sem)
+        waiting++;
+    }
+  if (waiting == 0)
+    {
+      shmviz_text_cache_draw (self->text, snapshot, _("no one waiting"), px, FALSE, box->origin.x + box->size.width / 2,
+                              y, 0.5f, 0.5f, shmviz_palette_line (self->palette, dark));
+      return;
+    }
+  {
+    float lw = shmviz_text_cache_draw (self->text, snapshot, _("waiting:"), px, FALSE, x, y, 0.0f, 0.5f, fg);
+    x += lw + px * 0.4f;
+  }
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      const ShmvizProcView *pv = &self->procs[p];
+      float cw;
+
+      if (!((pv->state == SHMVIZ_VIEW_WAITING || pv->state == SHMVIZ_VIEW_ACQUIRING) && pv->wait_sem == sem))
+        continue;
+      if (x + px * 3.5f > right)
+        {
+          char more[32];
+
+          g_snprintf (more, sizeof more, _("+%u more"), waiting - shown);
+          shmviz_text_cache_draw (self->text, snapshot, more, px, FALSE, x, y, 0.0f, 0.5f, fg);
+          break;
+        }
+      draw_chip (self, snapshot, p, x, y, px, pv->state == SHMVIZ_VIEW_WAITING, &cw);
+      x += cw + px * 0.3f;
+      shown++;
+    }
+}
+
+static void
+draw_semaphores (ShmvizProcessView *self,
+                 GtkSnapshot       *snapshot,
+                 gboolean          dark)
+{
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
+  GdkRGBA panel = *line;
+
+  panel.alpha = 0.18f;
+
+  for (guint s = 0; s < SHMVIZ_N_SEMS; s++)
+    {
+      const graphene_rect_t *b = &self->sem_box[s];
+      float unit = MIN (b->size.height / 4.2f, z (self, 30));
+      int title_px = (int) MAX (8.0f, MIN (unit * 0.7f, z (self, 18)));
+      int big_px = (int) MAX (10.0f, MIN (unit * 1.5f, z (self, 44)));
+      float top = b->origin.y + z (self, 4);
+
+      append_rounded_fill (snapshot, b, z (self, 12), &panel);
+
+      if (s == SHMVIZ_SEM_MUTEX)
+        {
+          gboolean held = self->mutex_owner != SHMVIZ_NO_PROC && self->mutex_owner < self->n_procs;
+          const GdkRGBA *c = held ? shmviz_palette_view_state (self->palette, SHMVIZ_VIEW_CRITICAL) : line;
+          float size = unit * 1.6f;
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (b->origin.x, top, size * 1.4f,
+                                                                                    size * 1.2f));
+          g_autofree char *owner = held ? proc_name (self, self->mutex_owner) : NULL;
+          g_autofree char *text = held ? g_strdup_printf (_("held by %s"), owner) : g_strdup (_("free"));
+
+          draw_lock (cr, b->origin.x + z (self, 10), top + z (self, 2), size, held, c);
+          cairo_destroy (cr);
+          shmviz_text_cache_draw (self->text, snapshot, "mutex", title_px, TRUE, b->origin.x + size + z (self, 22),
+                                  top + size * 0.3f, 0.0f, 0.5f, fg);
+          shmviz_text_cache_draw (self->text, snapshot, text, (int) (title_px * 1.1f), held,
+                                  b->origin.x + size + z (self, 22), top + size * 0.85f, 0.0f, 0.5f, fg);
+        }
+      else
+        {
+          char value[32];
+          const char *meaning = s == SHMVIZ_SEM_EMPTY ? _("free slots") : _("items ready");
+
+          g_snprintf (value, sizeof value, "%d", self->sem_value[s]);
+          shmviz_text_cache_draw (self->text, snapshot, sem_word (s), title_px, TRUE, b->origin.x + z (self, 12),
+                                  top + unit * 0.4f, 0.0f, 0.5f, fg);
+          shmviz_text_cache_draw (self->text, snapshot, meaning, (int) MAX (8, title_px * 0.8f), FALSE,
+                                  b->origin.x + z (self, 12), top + unit * 1.2f, 0.0f, 0.5f, fg);
+          shmviz_text_cache_draw (self->text, snapshot, value, big_px, TRUE,
+                                  b->origin.x + b->size.width - z (self, 16), top + unit * 0.8f, 1.0f, 0.5f, fg);
+        }
+      draw_queue (self, snapshot, s, b, b->origin.y + b->size.height - unit * 0.9f, dark);
+    }
+}
+
+static void
+arrow_between (cairo_t               *cr,
+               const graphene_rect_t *from,
+               const graphene_rect_t *to,
+               double                 width)
+{
+  double x0 = from->origin.x + from->size.width / 2, y0 = from->origin.y + from->size.height / 2;
+  double x1 = to->origin.x + to->size.width / 2, y1 = to->origin.y + to->size.height / 2;
+  double a, head = width * 3.5;
+
+  /* Leave the boxes at their facing edges. */
+  if (x1 > x0)
+    x0 = from->origin.x + from->size.width, x1 = to->origin.x;
+  else
+    x0 = from->origin.x, x1 = to->origin.x + to->size.width;
+  a = atan2 (y1 - y0, x1 - x0);
+  cairo_set_line_width (cr, width);
+  cairo_move_to (cr, x0, y0);
+  cairo_curve_to (cr, (x0 + x1) / 2, y0, (x0 + x1) / 2, y1, x1 - cos (a) * head * 0.5, y1);
+  cairo_stroke (cr);
+  cairo_move_to (cr, x1, y1);
+  cairo_line_to (cr, x1 - (x1 > x0 ? head : -head), y1 - head * 0.5);
+  cairo_line_to (cr, x1 - (x1 > x0 ? head : -head), y1 + head * 0.5);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+static void
+draw_deadlock (ShmvizProcessView *self,
+               GtkSnapshot       *snapshot,
+               gboolean          dark)
+{
+  const GdkRGBA *red = shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_DEADLOCK);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->geo_width,
+                                                                           self->geo_height));
+  /* One node for the whole cycle: drawn only while deadlocked, when the
+   * picture is still anyway. */
+  double lw = MAX (2.0, z (self, 3));
+  guint drawn = 0;
+
+  gdk_cairo_set_source_rgba (cr, red);
+  /* The cycle: each waiter points at what it waits on; the mutex points at
+   * its holder; empty and full point at the blocked processes that alone
+   * could post them. */
+  for (guint p = 0; p < self->n_procs && drawn < 48; p++)
+    {
+      const ShmvizProcView *pv = &self->procs[p];
+
+      if (pv->state != SHMVIZ_VIEW_WAITING || pv->wait_sem >= SHMVIZ_N_SEMS)
+        continue;
+      cairo_set_dash (cr, NULL, 0, 0);
+      arrow_between (cr, &self->cards[p], &self->sem_box[pv->wait_sem], lw);
+      drawn++;
+    }
+  if (self->mutex_owner < self->n_procs)
+    arrow_between (cr, &self->sem_box[SHMVIZ_SEM_MUTEX], &self->cards[self->mutex_owner], lw);
+  {
+    double dash[2] = { lw * 3, lw * 2 };
+
+    cairo_set_dash (cr, dash, 2, 0);
+    for (guint p = 0; p < self->n_procs && drawn < 64; p++)
+      {
+        const ShmvizProcView *pv = &self->procs[p];
+        ShmvizSem posts = pv->role == SHMVIZ_ROLE_PRODUCER ? SHMVIZ_SEM_FULL : SHMVIZ_SEM_EMPTY;
+        gboolean someone_waits = FALSE;
+
+        if (pv->state != SHMVIZ_VIEW_WAITING || p == self->mutex_owner)
+          continue;
+        for (guint q = 0; q < self->n_procs; q++)
+          if (self->procs[q].state == SHMVIZ_VIEW_WAITING && self->procs[q].wait_sem == posts)
+            someone_waits = TRUE;
+        if (!someone_waits)
+          continue;
+        arrow_between (cr, &self->sem_box[posts], &self->cards[p], lw * 0.7);
+        drawn++;
+      }
+  }
+  cairo_destroy (cr);
+
+  {
+    int px = (int) z (self, 18);
+    const char *text = _("Deadlock: every process is waiting for another");
+    int tw, th;
+    graphene_rect_t r;
+
+    shmviz_text_cache_measure (self->text, text, px, TRUE, &tw, &th);
+    r = GRAPHENE_RECT_INIT (self->geo_width / 2.0f - tw / 2.0f - px, z (self, 4), tw + 2 * px, th + px * 0.4f);
+    append_rounded_fill (snapshot, &r, z (self, 8), red);
+    shmviz_text_cache_draw (self->text, snapshot, text, px, TRUE, self->geo_width / 2.0f,
+                            r.origin.y + r.size.height / 2, 0.5f, 0.5f, shmviz_palette_text_on (red));
+  }
+}
+
+static GskRenderNode *
+build_node (ShmvizProcessView *self,
+            gboolean           dark)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  float m = z (self, 12);
+  int head_px = (int) z (self, 18);
+
+  if (shmviz_palette_is_dark (self->palette))
+    gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
+                               &GRAPHENE_RECT_INIT (0, 0, self->geo_width, self->geo_height));
+
+  if (!self->deadlock)
+    {
+      shmviz_text_cache_draw (self->text, snapshot, _("Producers"), head_px, TRUE, m, z (self, 18), 0.0f, 0.5f, fg);
+      shmviz_text_cache_draw (self->text, snapshot, _("Consumers"), head_px, TRUE, self->geo_width - m,
+                              z (self, 18), 1.0f, 0.5f, fg);
+    }
+
+  draw_semaphores (self, snapshot, dark);
+  for (guint p = 0; p < self->n_procs; p++)
+    draw_card (self, snapshot, p, dark);
+  if (self->deadlock)
+    draw_deadlock (self, snapshot, dark);
+
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+shmviz_process_view_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
+  gboolean dark = is_dark (self);
+
+  if (!self->have_snapshot)
+    {
+      shmviz_text_cache_draw (self->text, snapshot, _("No session"), (int) z (self, 18), FALSE,
+                              gtk_widget_get_width (widget) / 2.0f, gtk_widget_get_height (widget) / 2.0f,
+                              0.5f, 0.5f, shmviz_palette_line (self->palette, dark));
+      return;
+    }
+
+  ensure_geometry (self);
+  if (self->node == NULL)
+    self->node = build_node (self, dark);
+  gtk_snapshot_append_node (snapshot, self->node);
+
+  if (self->hover >= 0 && (guint) self->hover < self->n_procs)
+    {
+      GdkRGBA c = *shmviz_palette_foreground (self->palette, dark);
+
+      c.alpha = 0.5f;
+      append_outline (snapshot, &self->cards[self->hover], z (self, 10) * self->card_scale, z (self, 2), &c);
+    }
+  if (gtk_widget_has_focus (widget) && self->focused >= 0 && (guint) self->focused < self->n_procs)
+    {
+      const graphene_rect_t *r = &self->cards[self->focused];
+      float g = z (self, 3);
+
+      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+                                                     r->size.height + 2 * g),
+                      z (self, 12) * self->card_scale, z (self, 3), shmviz_palette_accent (self->palette, dark));
+    }
+}
+
+/* Public API ------------------------------------------------------------- */
+
+GtkWidget *
+shmviz_process_view_new (void)
+{
+  return g_object_new (SHMVIZ_TYPE_PROCESS_VIEW, NULL);
+}
+
+void
+shmviz_process_view_set_model (ShmvizProcessView *self,
+                               ShmvizModel       *model)
+{
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+
+  if (self->model == model)
+    return;
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  if (model)
+    self->model = shmviz_model_ref (model);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+ShmvizModel *
+shmviz_process_view_get_model (ShmvizProcessView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_PROCESS_VIEW (self), NULL);
+  return self->model;
+}
+
+void
+shmviz_process_view_set_snapshot (ShmvizProcessView    *self,
+                                  const ShmvizSnapshot *snapshot)
+{
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+
+  if (snapshot == NULL)
+    {
+      if (self->have_snapshot)
+        {
+          self->have_snapshot = FALSE;
+          self->n_procs = 0;
+          self->geo_width = -1;
+          invalidate (self);
+        }
+      return;
+    }
+  if (self->have_snapshot && snapshot->generation == self->generation && snapshot->n_procs == self->n_procs)
+    return;
+
+  if (snapshot->n_procs != self->n_procs)
+    {
+      self->procs = g_renew (ShmvizProcView, self->procs, snapshot->n_procs);
+      self->geo_width = -1;
+      if (self->focused >= (int) snapshot->n_procs)
+        self->focused = -1;
+      self->hover = -1;
+    }
+  self->n_procs = snapshot->n_procs;
+  if (self->n_procs > 0)
+    memcpy (self->procs, snapshot->procs, sizeof (ShmvizProcView) * self->n_procs);
+  self->n_producers = MIN (snapshot->scenario.n_producers, snapshot->n_procs);
+  memcpy (self->sem_value, snapshot->sem_value, sizeof self->sem_value);
+  self->mutex_owner = snapshot->mutex_owner;
+  self->deadlock = snapshot->deadlock;
+  self->generation = snapshot->generation;
+  self->have_snapshot = TRUE;
+  update_accessible (self);
+  invalidate (self);
+}
+
+void
+shmviz_process_view_set_zoom (ShmvizProcessView *self,
+                              double             zoom)
+{
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+
+  zoom = CLAMP (zoom, 1.0, 3.0);
+  if (zoom == self->zoom)
+    return;
+  self->zoom = zoom;
+  self->geo_width = -1;
+  invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+shmviz_process_view_get_zoom (ShmvizProcessView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_PROCESS_VIEW (self), 1.0);
+  return self->zoom;
+}
+
+void
+shmviz_process_view_set_palette (ShmvizProcessView *self,
+                                 const char        *palette)
+{
+  const char *canon;
+
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+
+  canon = shmviz_palette_canonical (palette);
+  if (g_strcmp0 (canon, self->palette) == 0)
+    return;
+  g_free (self->palette);
+  self->palette = g_strdup (canon);
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
+}
+
+const char *
+shmviz_process_view_get_palette (ShmvizProcessView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_PROCESS_VIEW (self), NULL);
+  return self->palette;
+}
+
+void
+shmviz_process_view_set_highlight (ShmvizProcessView *self,
+                                   const guint16     *procs,
+                                   guint              n)
+{
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+  g_return_if_fail (procs != NULL || n == 0);
+
+  g_array_set_size (self->highlight, 0);
+  if (n > 0)
+    g_array_append_vals (self->highlight, procs, n);
+  invalidate (self);
+}
+
+/* Input ------------------------------------------------------------------ */
+
+static void
+motion_cb (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           ShmvizProcessView        *self)
+{
+  int card = self->have_snapshot ? card_at (self, x, y) : -1;
+
+  if (card != self->hover)
+    {
+      self->hover = card;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion,
+          ShmvizProcessView        *self)
+{
+  if (self->hover != -1)
+    {
+      self->hover = -1;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+static void
+set_focused (ShmvizProcessView *self,
+             int                proc)
+{
+  if (proc == self->focused)
+    return;
+  self->focused = proc;
+  update_accessible (self);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pressed_cb (GtkGestureClick   *gesture,
+            int                n_press,
+            double             x,
+            double             y,
+            ShmvizProcessView *self)
+{
+  int card = self->have_snapshot ? card_at (self, x, y) : -1;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (card < 0)
+    return;
+  set_focused (self, card);
+  g_signal_emit (self, signals[PROCESS_ACTIVATED], 0, (guint) card);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                ShmvizProcessView     *self)
+{
+  int n = self->n_procs, f = self->focused;
+
+  if (n == 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_Up:
+      set_focused (self, f <= 0 ? n - 1 : f - 1);
+      return TRUE;
+    case GDK_KEY_Right:
+    case GDK_KEY_Down:
+      set_focused (self, f < 0 || f >= n - 1 ? 0 : f + 1);
+      return TRUE;
+    case GDK_KEY_Home:
+      set_focused (self, 0);
+      return TRUE;
+    case GDK_KEY_End:
+      set_focused (self, n - 1);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      if (f < 0)
+        return FALSE;
+      g_signal_emit (self, signals[PROCESS_ACTIVATED], 0, (guint) f);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+focus_changed_cb (GtkEventControllerFocus *focus,
+                  ShmvizProcessView       *self)
+{
+  if (self->focused < 0 && self->n_procs > 0 && gtk_widget_has_focus (GTK_WIDGET (self)))
+    set_focused (self, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+shmviz_process_view_query_tooltip (GtkWidget  *widget,
+                                   int         x,
+                                   int         y,
+                                   gboolean    keyboard,
+                                   GtkTooltip *tooltip)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
+  g_autofree char *text = NULL;
+  int card;
+
+  if (!self->have_snapshot)
+    return FALSE;
+  card = keyboard ? self->focused : card_at (self, x, y);
+  if (card < 0)
+    return FALSE;
+  text = shmviz_process_view_describe_process (self, card);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+shmviz_process_view_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
+
+  *minimum = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 220);
+  *natural = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 860 : 380);
+}
+
+
+static void
+shmviz_process_view_system_setting_changed (GtkWidget        *widget,
+                                            GtkSystemSetting  setting)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
+
+  GTK_WIDGET_CLASS (shmviz_process_view_parent_class)->system_setting_changed (widget, setting);
+  shmviz_text_cache_clear (self->text);
+  self->geo_width = -1;
+  invalidate (self);
+}
+
+static void
+shmviz_process_view_finalize (GObject *object)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (object);
+
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  g_clear_pointer (&self->highlight, g_array_unref);
+  g_clear_pointer (&self->text, shmviz_text_cache_free);
+  g_free (self->procs);
+  g_free (self->cards);
+  g_free (self->palette);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (shmviz_process_view_parent_class)->finalize (object);
+}
+
+static void
+shmviz_process_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_PALETTE:
+      g_value_set_string (value, self->palette);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_process_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      shmviz_process_view_set_model (self, g_value_get_boxed (value));
+      break;
+    case PROP_ZOOM:
+      shmviz_process_view_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_PALETTE:
+      shmviz_process_view_set_palette (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_process_view_class_init (ShmvizProcessViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = shmviz_process_view_finalize;
+  object_class->get_property = shmviz_process_view_get_property;
+  object_class->set_property = shmviz_process_view_set_property;
+
+  widget_class->snapshot = shmviz_process_view_snapshot;
+  widget_class->measure = shmviz_process_view_measure;
+  widget_class->query_tooltip = shmviz_process_view_query_tooltip;
+  widget_class->system_setting_changed = shmviz_process_view_system_setting_changed;
+
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL, SHMVIZ_TYPE_MODEL,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 1.0, 3.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PALETTE] =
+    g_param_spec_string ("palette", NULL, NULL, "default",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShmvizProcessView::process-activated:
+   * @proc: the process (model index) clicked, or chosen with Enter
+   */
+  signals[PROCESS_ACTIVATED] =
+    g_signal_new ("process-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_css_name (widget_class, "shmvizprocessview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+shmviz_process_view_init (ShmvizProcessView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *click;
+
+  self->palette = g_strdup ("default");
+  self->zoom = 1.0;
+  self->focused = -1;
+  self->hover = -1;
+  self->geo_width = -1;
+  self->mutex_owner = SHMVIZ_NO_PROC;
+  self->highlight = g_array_new (FALSE, FALSE, sizeof (guint16));
+  self->text = shmviz_text_cache_new (GTK_WIDGET (self), 512);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (focus_changed_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (focus_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Processes and locks"),
+                                  -1);
+}

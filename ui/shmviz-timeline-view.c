@@ -1,0 +1,999 @@
+/* shmviz-timeline-view.c — one lane per process over time
+ *
+ * The right edge follows the newest event while "follow" is set; scrolling
+ * or dragging back clears it and the run goes on underneath.  Spans come
+ * from shmviz_model_get_spans() and anomalies from
+ * shmviz_model_get_anomalies(), fetched incrementally.  Spans narrower than
+ * a pixel are merged so that a full-speed run draws at most one bar per
+ * pixel column and lane.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "ledger.h"
+#include "shmviz-palette.h"
+#include "shmviz-timeline-view.h"
+
+#define DEFAULT_SPAN_NS (G_GUINT64_CONSTANT (5) * 1000000000u)
+#define MIN_SPAN_NS     (G_GUINT64_CONSTANT (10) * 1000u)
+#define MAX_SPAN_NS     (G_GUINT64_CONSTANT (3600) * 1000000000u)
+
+struct _ShmvizTimelineView
+{
+  GtkWidget parent_instance;
+
+  ShmvizModel *model;
+  char *palette;
+  double zoom;
+  gboolean follow;
+  guint64 span_ns;
+  guint64 end_ns;              /* right edge when not following */
+
+  gboolean have_snapshot;
+  guint64 generation;
+  guint64 start_ns, now_ns;
+  guint n_procs, n_producers;
+
+  GArray *spans;               /* scratch, ShmvizSpan */
+  GArray *anomalies;           /* every anomaly so far, ShmvizAnomaly */
+
+  GskRenderNode *node;
+  guint64 node_generation, node_end;
+  int node_width, node_height;
+
+  GtkWidget *follow_button;
+  guint64 drag_end;
+  ShmvizTextCache *text;
+};
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_ZOOM,
+  PROP_PALETTE,
+  PROP_FOLLOW,
+  PROP_SPAN_NS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ShmvizTimelineView, shmviz_timeline_view, GTK_TYPE_WIDGET)
+
+static float
+z (ShmvizTimelineView *self,
+   float               v)
+{
+  return v * (float) self->zoom;
+}
+
+static void
+invalidate (ShmvizTimelineView *self)
+{
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+is_dark (ShmvizTimelineView *self)
+{
+  GdkRGBA fg;
+
+  if (shmviz_palette_is_dark (self->palette))
+    return TRUE;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return shmviz_palette_luminance (&fg) > 0.5;
+}
+
+static guint64
+right_edge (ShmvizTimelineView *self)
+{
+  guint64 end = self->follow ? self->now_ns : MIN (self->end_ns, self->now_ns);
+
+  /* Before anything happened the lanes start at the left edge. */
+  return MAX (end, self->start_ns + self->span_ns);
+}
+
+/* Geometry: gutter for names on the left, axis on top, legend at the bottom. */
+static void
+plot_area (ShmvizTimelineView *self,
+           graphene_rect_t    *area)
+{
+  float w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  float gutter = z (self, 64), axis = z (self, 30), legend = z (self, 34);
+
+  *area = GRAPHENE_RECT_INIT (gutter, axis, MAX (w - gutter - z (self, 8), 10), MAX (h - axis - legend, 10));
+}
+
+static double
+ns_per_px (ShmvizTimelineView *self)
+{
+  graphene_rect_t area;
+
+  plot_area (self, &area);
+  return (double) self->span_ns / MAX (area.size.width, 1);
+}
+
+static void
+set_follow_internal (ShmvizTimelineView *self,
+                     gboolean            follow)
+{
+  follow = !!follow;
+  if (follow == self->follow)
+    return;
+  self->follow = follow;
+  if (!follow)
+    self->end_ns = self->now_ns;
+  gtk_widget_set_visible (self->follow_button, !follow);
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+}
+
+/* Moves the right edge by @delta_ns (negative: back in time). */
+static void
+scroll_by (ShmvizTimelineView *self,
+           double              delta_ns)
+{
+  double end = (double) right_edge (self) + delta_ns;
+  double earliest = (double) self->start_ns + (double) self->span_ns;
+
+  if (end >= (double) self->now_ns)
+    {
+      /* Scrolling forward to the present resumes following. */
+      set_follow_internal (self, TRUE);
+      return;
+    }
+  end = MAX (end, earliest);
+  set_follow_internal (self, FALSE);
+  self->end_ns = (guint64) end;
+  invalidate (self);
+}
+
+/* Drawing ---------------------------------------------------------------- */
+
+static void
+nice_step (double  ns_per_pixel,
+           double  min_px,
+           double *step)
+{
+  double want = ns_per_pixel * min_px, base = pow (10, floor (log10 (MAX (want, 1))));
+
+  if (base >= want)
+    *step = base;
+  else if (2 * base >= want)
+    *step = 2 * base;
+  else if (5 * base >= want)
+    *step = 5 * base;
+  else
+    *step = 10 * base;
+}
+
+static void
+format_time (char   *buf,
+             gsize   size,
+             double  rel_ns,
+             double  step)
+{
+  int decimals = step >= 1e9 ? 0 : (int) CLAMP (ceil (-log10 (step / 1e9)), 0, 6);
+
+  /* Translators: a time on the timeline's axis, in seconds since the start */
+  g_snprintf (buf, size, _("%.*f s"), decimals, rel_ns / 1e9);
+}
+
+static guint
+bar_rank (guint8 state)
+{
+  /* Which state wins a pixel column shared by many short spans: the ones a
+   * teacher looks for. */
+  switch (state)
+    {
+    case SHMVIZ_VIEW_DEAD:      return 7;
+    case SHMVIZ_VIEW_WAITING:   return 6;
+    case SHMVIZ_VIEW_CRITICAL:  return 5;
+    case SHMVIZ_VIEW_ACQUIRING: return 4;
+    case SHMVIZ_VIEW_PARKED:    return 3;
+    case SHMVIZ_VIEW_RUNNING:   return 2;
+    case SHMVIZ_VIEW_DONE:      return 1;
+    default:                    return 0;
+    }
+}
+
+static void
+draw_bar (ShmvizTimelineView *self,
+          GtkSnapshot        *snapshot,
+          guint8              state,
+          float               x0,
+          float               x1,
+          float               y,
+          float               lane_h)
+{
+  const GdkRGBA *c = shmviz_palette_view_state (self->palette, state);
+  float frac, h;
+
+  /* Height is a second cue beside colour: full height inside the lock or
+   * blocked, lower while running, a thin line once gone. */
+  switch (state)
+    {
+    case SHMVIZ_VIEW_CRITICAL:
+    case SHMVIZ_VIEW_WAITING:   frac = 0.9f; break;
+    case SHMVIZ_VIEW_ACQUIRING: frac = 0.7f; break;
+    case SHMVIZ_VIEW_RUNNING:
+    case SHMVIZ_VIEW_PARKED:    frac = 0.45f; break;
+    case SHMVIZ_VIEW_DONE:
+    case SHMVIZ_VIEW_DEAD:      frac = 0.15f; break;
+    default:                    return;
+    }
+  h = MAX (1.0f, lane_h * frac);
+  if (state == SHMVIZ_VIEW_WAITING && x1 - x0 >= 4 && lane_h >= 8)
+    {
+      /* Blocked: stripes, like the hatched "waiting" of the legend. */
+      GdkRGBA clear = *c;
+      GskColorStop stops[4];
+      float band = MAX (4.0f, lane_h * 0.3f);
+      graphene_rect_t r = GRAPHENE_RECT_INIT (x0, y + (lane_h - h) / 2, x1 - x0, h);
+      GdkRGBA wash = *c;
+
+      clear.alpha = 0.35f;
+      stops[0] = (GskColorStop) { 0.0f, *c };
+      stops[1] = (GskColorStop) { 0.5f, *c };
+      stops[2] = (GskColorStop) { 0.5f, clear };
+      stops[3] = (GskColorStop) { 1.0f, clear };
+      gtk_snapshot_append_repeating_linear_gradient (snapshot, &r, &GRAPHENE_POINT_INIT (x0, y),
+                                                     &GRAPHENE_POINT_INIT (x0 + band, y + band), stops, 4);
+      wash.alpha = 1;
+      gtk_snapshot_append_color (snapshot, &wash, &GRAPHENE_RECT_INIT (x0, r.origin.y, x1 - x0, MAX (1.0f, h * 0.12f)));
+      gtk_snapshot_append_color (snapshot, &wash,
+                                 &GRAPHENE_RECT_INIT (x0, r.origin.y + h - MAX (1.0f, h * 0.12f), x1 - x0,
+                                                      MAX (1.0f, h * 0.12f)));
+      return;
+    }
+  gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, y + (lane_h - h) / 2, MAX (x1 - x0, 1.0f), h));
+}
+
+static void
+draw_lane (ShmvizTimelineView    *self,
+           GtkSnapshot           *snapshot,
+           guint                  proc,
+           const graphene_rect_t *area,
+           float                  y,
+           float                  lane_h,
+           guint64                t0,
+           guint64                t1)
+{
+  double scale = area->size.width / (double) (t1 - t0);
+  float pend_x0 = -1, pend_x1 = -1;
+  guint8 pend_state = 0;
+
+  g_array_set_size (self->spans, 0);
+  shmviz_model_get_spans (self->model, proc, t0, self->spans);
+
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const ShmvizSpan *sp = &g_array_index (self->spans, ShmvizSpan, i);
+      guint64 s = MAX (sp->start_ns, t0);
+      guint64 e = sp->end_ns == G_MAXUINT64 ? self->now_ns : MIN (sp->end_ns, t1);
+      float x0, x1;
+
+      if (s >= t1 || e <= s)
+        continue;
+      e = MIN (e, t1);
+      x0 = area->origin.x + (float) ((s - t0) * scale);
+      x1 = area->origin.x + (float) ((e - t0) * scale);
+
+      /* Merge what shares a pixel column with the pending bar. */
+      if (pend_x0 >= 0 && x0 < floorf (pend_x1) + 1 && x1 - x0 < 1)
+        {
+          pend_x1 = MAX (pend_x1, x1);
+          if (bar_rank (sp->state) > bar_rank (pend_state))
+            pend_state = sp->state;
+          continue;
+        }
+      if (pend_x0 >= 0)
+        draw_bar (self, snapshot, pend_state, pend_x0, MAX (pend_x1, pend_x0 + 1), y, lane_h);
+      pend_x0 = x0;
+      pend_x1 = x1;
+      pend_state = sp->state;
+    }
+  if (pend_x0 >= 0)
+    draw_bar (self, snapshot, pend_state, pend_x0, MAX (pend_x1, pend_x0 + 1), y, lane_h);
+}
+
+static void
+fetch_anomalies (ShmvizTimelineView *self)
+{
+  if (self->model == NULL)
+    return;
+  shmviz_model_get_anomalies (self->model, self->anomalies->len, self->anomalies);
+}
+
+static void
+draw_anomalies (ShmvizTimelineView    *self,
+                GtkSnapshot           *snapshot,
+                const graphene_rect_t *area,
+                float                  lane_h,
+                guint64                t0,
+                guint64                t1)
+{
+  double scale = area->size.width / (double) (t1 - t0);
+  float mark = CLAMP (lane_h * 0.8f, z (self, 10), z (self, 22));
+  g_autofree float *last_x = g_new0 (float, self->n_procs + 1);
+  guint lo = 0, hi = self->anomalies->len;
+
+  for (guint i = 0; i <= self->n_procs; i++)
+    last_x[i] = -G_MAXFLOAT;
+
+  /* Anomalies arrive in time order, give or take a merge: find the first
+   * one in view, then walk. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->anomalies, ShmvizAnomaly, mid).ts_ns + self->span_ns / 10 < t0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < self->anomalies->len; i++)
+    {
+      const ShmvizAnomaly *a = &g_array_index (self->anomalies, ShmvizAnomaly, i);
+      guint lane = a->actor < self->n_procs ? a->actor : self->n_procs;
+      float x, y;
+
+      if (a->ts_ns < t0 || a->ts_ns > t1)
+        continue;
+      x = area->origin.x + (float) ((a->ts_ns - t0) * scale);
+      /* One mark per lane per mark width: a burst reads as one. */
+      if (x - last_x[lane] < mark * 0.6f)
+        continue;
+      last_x[lane] = x;
+      y = lane < self->n_procs ? area->origin.y + lane * lane_h + lane_h / 2 - mark / 2 : area->origin.y - mark;
+      shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE,
+                                   &GRAPHENE_RECT_INIT (x - mark / 2, y, mark, mark),
+                                   shmviz_palette_anomaly (self->palette, a->kind));
+      if (mark >= z (self, 14))
+        shmviz_text_cache_draw (self->text, snapshot, shmviz_palette_anomaly_glyph (a->kind), (int) (mark * 0.5f),
+                                TRUE, x, y + mark * 0.62f, 0.5f, 0.5f,
+                                shmviz_palette_text_on (shmviz_palette_anomaly (self->palette, a->kind)));
+    }
+}
+
+static void
+draw_legend (ShmvizTimelineView *self,
+             GtkSnapshot        *snapshot,
+             float               y,
+             gboolean            dark)
+{
+  static const ShmvizViewState states[] = {
+    SHMVIZ_VIEW_RUNNING, SHMVIZ_VIEW_ACQUIRING, SHMVIZ_VIEW_WAITING, SHMVIZ_VIEW_CRITICAL, SHMVIZ_VIEW_DEAD,
+  };
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  int px = (int) z (self, 13);
+  float x = z (self, 64), box = z (self, 16);
+  float right = gtk_widget_get_width (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      const char *name = shmviz_view_state_name (states[i]);
+      int tw;
+
+      shmviz_text_cache_measure (self->text, name, px, FALSE, &tw, NULL);
+      if (x + box + tw > right)
+        return;
+      draw_bar (self, snapshot, states[i], x, x + box * 1.6f, y - box / 2, box);
+      x += box * 1.6f + z (self, 4);
+      x += shmviz_text_cache_draw (self->text, snapshot, name, px, FALSE, x, y, 0.0f, 0.5f, fg) + z (self, 14);
+    }
+  {
+    const char *name = _("anomaly");
+    int tw;
+
+    shmviz_text_cache_measure (self->text, name, px, FALSE, &tw, NULL);
+    if (x + box + tw > right)
+      return;
+    shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE, &GRAPHENE_RECT_INIT (x, y - box / 2, box, box),
+                                 shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
+    shmviz_text_cache_draw (self->text, snapshot, name, px, FALSE, x + box + z (self, 4), y, 0.0f, 0.5f, fg);
+  }
+}
+
+static GskRenderNode *
+build_node (ShmvizTimelineView *self,
+            gboolean            dark)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  float w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
+  graphene_rect_t area;
+  guint64 t1 = right_edge (self), t0 = t1 - MIN (t1, self->span_ns);
+  float lane_h;
+  double step;
+
+  plot_area (self, &area);
+  if (shmviz_palette_is_dark (self->palette))
+    gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
+                               &GRAPHENE_RECT_INIT (0, 0, w, h));
+
+  lane_h = self->n_procs > 0 ? MIN (z (self, 34), area.size.height / self->n_procs) : area.size.height;
+
+  /* Lanes: alternate shading and the process name in its colour. */
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      float y = area.origin.y + p * lane_h;
+      int px = (int) MIN (lane_h * 0.62f, z (self, 17));
+
+      if (p % 2 == 1)
+        {
+          GdkRGBA shade = *line;
+
+          shade.alpha = 0.15f;
+          gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (area.origin.x, y, area.size.width, lane_h));
+        }
+      if (px >= 8)
+        {
+          g_autofree char *name = shmviz_proc_label (p, self->n_producers);
+          const GdkRGBA *c = shmviz_palette_process (self->palette, p, self->n_producers);
+          float sw = MAX (3.0f, z (self, 5));
+
+          gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (area.origin.x - sw - z (self, 3), y + lane_h * 0.15f,
+                                                                       sw, lane_h * 0.7f));
+          shmviz_text_cache_draw (self->text, snapshot, name, px, TRUE, area.origin.x - sw - z (self, 8),
+                                  y + lane_h / 2, 1.0f, 0.5f, fg);
+        }
+    }
+
+  /* Time axis and grid. */
+  nice_step (ns_per_px (self), z (self, 110), &step);
+  {
+    double first = ceil ((double) (t0 - MIN (t0, self->start_ns)) / step) * step + self->start_ns;
+    GdkRGBA grid = *line;
+    int px = (int) z (self, 13);
+
+    grid.alpha = 0.6f;
+    gtk_snapshot_append_color (snapshot, line, &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y - 1, area.size.width, 1));
+    for (double t = first; t <= (double) t1; t += step)
+      {
+        float x = area.origin.x + (float) ((t - t0) / (double) (t1 - t0) * area.size.width);
+        char label[64];
+
+        if (t < (double) t0)
+          continue;
+        gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (x, area.origin.y, 1,
+                                                                         self->n_procs * lane_h));
+        gtk_snapshot_append_color (snapshot, fg, &GRAPHENE_RECT_INIT (x, area.origin.y - z (self, 6), 1, z (self, 6)));
+        format_time (label, sizeof label, t - (double) self->start_ns, step);
+        shmviz_text_cache_draw (self->text, snapshot, label, px, FALSE, x, area.origin.y - z (self, 8), 0.5f, 1.0f, fg);
+      }
+  }
+
+  if (self->model != NULL)
+    {
+      gtk_snapshot_push_clip (snapshot, &area);
+      for (guint p = 0; p < self->n_procs; p++)
+        draw_lane (self, snapshot, p, &area, area.origin.y + p * lane_h, lane_h, t0, t1);
+      fetch_anomalies (self);
+      draw_anomalies (self, snapshot, &area, lane_h, t0, t1);
+      gtk_snapshot_pop (snapshot);
+    }
+
+  /* "Now", at the right edge once the run is longer than the view. */
+  if (self->now_ns >= t0 && self->now_ns <= t1)
+    {
+      float x = area.origin.x + (float) ((double) (self->now_ns - t0) / (double) (t1 - t0) * area.size.width);
+
+      gtk_snapshot_append_color (snapshot, shmviz_palette_accent (self->palette, dark),
+                                 &GRAPHENE_RECT_INIT (MIN (x, area.origin.x + area.size.width - z (self, 2)),
+                                                      area.origin.y - z (self, 4), z (self, 2),
+                                                      self->n_procs * lane_h + z (self, 4)));
+    }
+
+  draw_legend (self, snapshot, h - z (self, 17), dark);
+
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+shmviz_timeline_view_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
+  gboolean dark = is_dark (self);
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (!self->have_snapshot)
+    {
+      shmviz_text_cache_draw (self->text, snapshot, _("No session"), (int) z (self, 18), FALSE, w / 2.0f, h / 2.0f,
+                              0.5f, 0.5f, shmviz_palette_line (self->palette, dark));
+    }
+  else
+    {
+      guint64 end = right_edge (self);
+
+      if (self->node == NULL || self->node_generation != self->generation || self->node_end != end ||
+          self->node_width != w || self->node_height != h)
+        {
+          g_clear_pointer (&self->node, gsk_render_node_unref);
+          self->node = build_node (self, dark);
+          self->node_generation = self->generation;
+          self->node_end = end;
+          self->node_width = w;
+          self->node_height = h;
+        }
+      gtk_snapshot_append_node (snapshot, self->node);
+      if (gtk_widget_has_focus (widget))
+        {
+          GskRoundedRect rr;
+          const GdkRGBA *a = shmviz_palette_accent (self->palette, dark);
+          const GdkRGBA colors[4] = { *a, *a, *a, *a };
+          float bw = z (self, 2);
+          const float widths[4] = { bw, bw, bw, bw };
+
+          gsk_rounded_rect_init_from_rect (&rr, &GRAPHENE_RECT_INIT (1, 1, w - 2, h - 2), z (self, 6));
+          gtk_snapshot_append_border (snapshot, &rr, widths, colors);
+        }
+    }
+
+  gtk_widget_snapshot_child (widget, self->follow_button, snapshot);
+}
+
+/* Input ------------------------------------------------------------------ */
+
+static gboolean
+scroll_cb (GtkEventControllerScroll *scroll,
+           double                    dx,
+           double                    dy,
+           ShmvizTimelineView       *self)
+{
+  GdkModifierType mods = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
+
+  if (!self->have_snapshot)
+    return FALSE;
+  if (mods & GDK_CONTROL_MASK)
+    {
+      double factor = dy > 0 ? 1.25 : 0.8;
+
+      shmviz_timeline_view_set_span_ns (self, (guint64) (self->span_ns * factor));
+      return TRUE;
+    }
+  /* Either wheel axis pans; down and left go back in time. */
+  scroll_by (self, (dx - dy) * self->span_ns * 0.1);
+  return TRUE;
+}
+
+static void
+drag_begin_cb (GtkGestureDrag     *drag,
+               double              x,
+               double              y,
+               ShmvizTimelineView *self)
+{
+  self->drag_end = right_edge (self);
+}
+
+static void
+drag_update_cb (GtkGestureDrag     *drag,
+                double              dx,
+                double              dy,
+                ShmvizTimelineView *self)
+{
+  double delta;
+
+  if (!self->have_snapshot || fabs (dx) < 2)
+    return;
+  delta = (double) self->drag_end - (double) right_edge (self) - dx * ns_per_px (self);
+  scroll_by (self, delta);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                ShmvizTimelineView    *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+      scroll_by (self, -(double) self->span_ns * 0.1);
+      return TRUE;
+    case GDK_KEY_Right:
+      scroll_by (self, (double) self->span_ns * 0.1);
+      return TRUE;
+    case GDK_KEY_End:
+      shmviz_timeline_view_set_follow (self, TRUE);
+      return TRUE;
+    case GDK_KEY_plus:
+    case GDK_KEY_KP_Add:
+    case GDK_KEY_equal:
+      shmviz_timeline_view_set_span_ns (self, self->span_ns * 4 / 5);
+      return TRUE;
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      shmviz_timeline_view_set_span_ns (self, self->span_ns * 5 / 4);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+follow_clicked_cb (GtkButton          *button,
+                   ShmvizTimelineView *self)
+{
+  shmviz_timeline_view_set_follow (self, TRUE);
+}
+
+static void
+focus_changed_cb (GtkEventControllerFocus *focus,
+                  ShmvizTimelineView      *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Public API ------------------------------------------------------------- */
+
+GtkWidget *
+shmviz_timeline_view_new (void)
+{
+  return g_object_new (SHMVIZ_TYPE_TIMELINE_VIEW, NULL);
+}
+
+void
+shmviz_timeline_view_set_model (ShmvizTimelineView *self,
+                                ShmvizModel        *model)
+{
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+
+  if (self->model == model)
+    return;
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  if (model)
+    self->model = shmviz_model_ref (model);
+  g_array_set_size (self->anomalies, 0);
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+ShmvizModel *
+shmviz_timeline_view_get_model (ShmvizTimelineView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), NULL);
+  return self->model;
+}
+
+void
+shmviz_timeline_view_set_snapshot (ShmvizTimelineView   *self,
+                                   const ShmvizSnapshot *snapshot)
+{
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+
+  if (snapshot == NULL)
+    {
+      if (self->have_snapshot)
+        {
+          self->have_snapshot = FALSE;
+          invalidate (self);
+        }
+      return;
+    }
+  if (self->have_snapshot && snapshot->generation == self->generation && snapshot->n_procs == self->n_procs)
+    return;
+
+  self->have_snapshot = TRUE;
+  self->generation = snapshot->generation;
+  self->start_ns = snapshot->start_ns;
+  self->now_ns = MAX (snapshot->now_ns, snapshot->start_ns);
+  self->n_procs = snapshot->n_procs;
+  self->n_producers = MIN (snapshot->scenario.n_producers, snapshot->n_procs);
+  /* While scrolled back, what is in view does not move; only the present
+   * part of it may change, so a redraw is still due. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+shmviz_timeline_view_set_zoom (ShmvizTimelineView *self,
+                               double              zoom)
+{
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+
+  zoom = CLAMP (zoom, 1.0, 3.0);
+  if (zoom == self->zoom)
+    return;
+  self->zoom = zoom;
+  invalidate (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+double
+shmviz_timeline_view_get_zoom (ShmvizTimelineView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), 1.0);
+  return self->zoom;
+}
+
+void
+shmviz_timeline_view_set_palette (ShmvizTimelineView *self,
+                                  const char         *palette)
+{
+  const char *canon;
+
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+
+  canon = shmviz_palette_canonical (palette);
+  if (g_strcmp0 (canon, self->palette) == 0)
+    return;
+  g_free (self->palette);
+  self->palette = g_strdup (canon);
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
+}
+
+const char *
+shmviz_timeline_view_get_palette (ShmvizTimelineView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), NULL);
+  return self->palette;
+}
+
+void
+shmviz_timeline_view_set_follow (ShmvizTimelineView *self,
+                                 gboolean            follow)
+{
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+  set_follow_internal (self, follow);
+}
+
+gboolean
+shmviz_timeline_view_get_follow (ShmvizTimelineView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), TRUE);
+  return self->follow;
+}
+
+void
+shmviz_timeline_view_set_span_ns (ShmvizTimelineView *self,
+                                  guint64             span_ns)
+{
+  g_return_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self));
+
+  span_ns = CLAMP (span_ns, MIN_SPAN_NS, MAX_SPAN_NS);
+  if (span_ns == self->span_ns)
+    return;
+  self->span_ns = span_ns;
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPAN_NS]);
+}
+
+guint64
+shmviz_timeline_view_get_span_ns (ShmvizTimelineView *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), DEFAULT_SPAN_NS);
+  return self->span_ns;
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+shmviz_timeline_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
+  int bmin, bnat;
+
+  gtk_widget_measure (self->follow_button, orientation, -1, &bmin, &bnat, NULL, NULL);
+  *minimum = MAX (bmin, (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 300 : 140));
+  *natural = MAX (bnat, (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 260));
+}
+
+static void
+shmviz_timeline_view_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
+  int bw, bh;
+
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &bw, NULL, NULL);
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, NULL, &bh, NULL, NULL);
+  /* Over the bottom right corner, where the legend leaves room. */
+  gtk_widget_size_allocate (self->follow_button,
+                            &(GtkAllocation) { MAX (0, width - bw - 8), MAX (0, height - bh - 4), bw, bh }, -1);
+}
+
+static void
+shmviz_timeline_view_system_setting_changed (GtkWidget        *widget,
+                                             GtkSystemSetting  setting)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
+
+  GTK_WIDGET_CLASS (shmviz_timeline_view_parent_class)->system_setting_changed (widget, setting);
+  shmviz_text_cache_clear (self->text);
+  invalidate (self);
+}
+
+static void
+shmviz_timeline_view_dispose (GObject *object)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (object);
+
+  g_clear_pointer (&self->follow_button, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (shmviz_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+shmviz_timeline_view_finalize (GObject *object)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (object);
+
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  g_clear_pointer (&self->node, gsk_render_node_unref);
+  g_clear_pointer (&self->spans, g_array_unref);
+  g_clear_pointer (&self->anomalies, g_array_unref);
+  g_clear_pointer (&self->text, shmviz_text_cache_free);
+  g_free (self->palette);
+
+  G_OBJECT_CLASS (shmviz_timeline_view_parent_class)->finalize (object);
+}
+
+static void
+shmviz_timeline_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_boxed (value, self->model);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_PALETTE:
+      g_value_set_string (value, self->palette);
+      break;
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
+      break;
+    case PROP_SPAN_NS:
+      g_value_set_uint64 (value, self->span_ns);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_timeline_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      shmviz_timeline_view_set_model (self, g_value_get_boxed (value));
+      break;
+    case PROP_ZOOM:
+      shmviz_timeline_view_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_PALETTE:
+      shmviz_timeline_view_set_palette (self, g_value_get_string (value));
+      break;
+    case PROP_FOLLOW:
+      shmviz_timeline_view_set_follow (self, g_value_get_boolean (value));
+      break;
+    case PROP_SPAN_NS:
+      shmviz_timeline_view_set_span_ns (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+shmviz_timeline_view_class_init (ShmvizTimelineViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = shmviz_timeline_view_dispose;
+  object_class->finalize = shmviz_timeline_view_finalize;
+  object_class->get_property = shmviz_timeline_view_get_property;
+  object_class->set_property = shmviz_timeline_view_set_property;
+
+  widget_class->snapshot = shmviz_timeline_view_snapshot;
+  widget_class->measure = shmviz_timeline_view_measure;
+  widget_class->size_allocate = shmviz_timeline_view_size_allocate;
+  widget_class->system_setting_changed = shmviz_timeline_view_system_setting_changed;
+
+  properties[PROP_MODEL] =
+    g_param_spec_boxed ("model", NULL, NULL, SHMVIZ_TYPE_MODEL,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, 1.0, 3.0, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PALETTE] =
+    g_param_spec_string ("palette", NULL, NULL, "default",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPAN_NS] =
+    g_param_spec_uint64 ("span-ns", NULL, NULL, MIN_SPAN_NS, MAX_SPAN_NS, DEFAULT_SPAN_NS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "shmviztimelineview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+shmviz_timeline_view_init (ShmvizTimelineView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *drag;
+
+  self->palette = g_strdup ("default");
+  self->zoom = 1.0;
+  self->follow = TRUE;
+  self->span_ns = DEFAULT_SPAN_NS;
+  self->spans = g_array_new (FALSE, FALSE, sizeof (ShmvizSpan));
+  self->anomalies = g_array_new (FALSE, FALSE, sizeof (ShmvizAnomaly));
+  self->text = shmviz_text_cache_new (GTK_WIDGET (self), 256);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  self->follow_button = gtk_button_new_with_mnemonic (_("_Follow"));
+  gtk_widget_set_tooltip_text (self->follow_button, _("Scroll with the run again"));
+  gtk_widget_add_css_class (self->follow_button, "suggested-action");
+  gtk_widget_add_css_class (self->follow_button, "pill");
+  gtk_widget_set_visible (self->follow_button, FALSE);
+  gtk_widget_set_parent (self->follow_button, GTK_WIDGET (self));
+  g_signal_connect (self->follow_button, "clicked", G_CALLBACK (follow_clicked_cb), self);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect (controller, "enter", G_CALLBACK (focus_changed_cb), self);
+  g_signal_connect (controller, "leave", G_CALLBACK (focus_changed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("One lane per process over time; Left and Right scroll, End follows the run"),
+                                  -1);
+}

@@ -1,0 +1,30 @@
+/* shmviz-window.h — the live visualizer: one session, its views and controls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "session.h"
+#include "shmviz-race-log.h"
+#include "shmviz-totals-bar.h"
+
+G_BEGIN_DECLS
+
+#define SHMVIZ_TYPE_WINDOW (shmviz_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (ShmvizWindow, shmviz_window, SHMVIZ, WINDOW, AdwApplicationWindow)
+
+/* Starts the scenario stored in GSettings at once. */
+ShmvizWindow    *shmviz_window_new            (GtkApplication *application);
+/* The current session, NULL when it could not be created. */
+ShmvizSession   *shmviz_window_get_session    (ShmvizWindow   *self);
+ShmvizRaceLog   *shmviz_window_get_race_log   (ShmvizWindow   *self);
+ShmvizTotalsBar *shmviz_window_get_totals_bar (ShmvizWindow   *self);
+/* The snapshot the views were last given. */
+const ShmvizSnapshot *shmviz_window_get_snapshot (ShmvizWindow *self);
+/* Sessions stopped but not yet "finished", the current one included. */
+guint            shmviz_window_get_n_live_sessions (ShmvizWindow *self);
+
+G_END_DECLS
