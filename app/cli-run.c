@@ -309,7 +309,11 @@ shmviz_cli_run (int    argc,
       fputc ('\n', stderr);
     }
 
-  if (json)
+  if (json && !sc.instrument)
+    summary = shmviz_summary_counts_to_json (&sc, shmviz_session_count_items (session, FALSE),
+                                             shmviz_session_count_items (session, TRUE),
+                                             g_timer_elapsed (timer, NULL));
+  else if (json)
     summary = shmviz_summary_to_json (shmviz_session_get_model (session),
                                       g_timer_elapsed (timer, NULL), MAX_LISTED_ANOMALIES);
   else

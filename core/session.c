@@ -711,6 +711,7 @@ check_progress (ShmvizSession *self,
 {
   ShmvizTotals totals;
   gboolean producers_done = TRUE;
+  gboolean drained = FALSE;
 
   if (now - self->last_stall_check < STALL_CHECK_NS)
     return;
@@ -740,8 +741,11 @@ check_progress (ShmvizSession *self,
     self->producers_done_at = now;
 
   shmviz_model_get_totals (self->model, &totals);
-  if ((totals.in_buffer == 0 && totals.produced >= self->scenario.items) ||
-      now - self->producers_done_at > DRAIN_QUIET_NS * 4)
+  if (self->scenario.instrument
+      ? (totals.in_buffer == 0 && totals.produced >= self->scenario.items)
+      : shmviz_session_count_items (self, TRUE) >= shmviz_session_count_items (self, FALSE))
+    drained = TRUE;
+  if (drained || now - self->producers_done_at > DRAIN_QUIET_NS * 4)
     {
       self->drained_reported = TRUE;
       notify_main (self, NOTIFY_DRAINED, NULL);
@@ -1457,4 +1461,23 @@ shmviz_session_get_region (ShmvizSession *self)
 {
   g_return_val_if_fail (SHMVIZ_IS_SESSION (self), NULL);
   return self->region;
+}
+
+guint64
+shmviz_session_count_items (ShmvizSession *self,
+                            gboolean       consumers)
+{
+  guint64 total = 0;
+  guint first, last;
+
+  g_return_val_if_fail (SHMVIZ_IS_SESSION (self), 0);
+
+  if (!self->region)
+    return 0;
+  first = consumers ? self->scenario.n_producers : 0;
+  last = consumers ? self->n_procs : self->scenario.n_producers;
+  for (guint i = first; i < last; i++)
+    total += atomic_load_explicit (&shmviz_region_proc (self->region, i)->items_done,
+                                   memory_order_relaxed);
+  return total;
 }

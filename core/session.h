@@ -70,6 +70,11 @@ gboolean       shmviz_session_signal_worker (ShmvizSession *self,
                                              int            signo,
                                              GError       **error);
 
+/* Items produced (@consumers FALSE) or consumed so far, as the workers
+ * count them in the region: exact even when they record no events. */
+guint64        shmviz_session_count_items  (ShmvizSession *self,
+                                            gboolean       consumers);
+
 /* Called on the session thread for every batch of events, in timestamp
  * order, before they are folded (recorders use this). */
 typedef void (*ShmvizEventSink) (const ShmvizEvent *events,

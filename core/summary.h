@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 char *shmviz_summary_to_json (ShmvizModel *model,
                               gdouble      elapsed_s,
                               guint        max_anomalies);
+/* For runs that record no events: only the workers' own counts. */
+char *shmviz_summary_counts_to_json (const ShmvizScenario *scenario,
+                                     guint64               produced,
+                                     guint64               consumed,
+                                     gdouble               elapsed_s);
 /* A few lines a person reads on a terminal. */
 char *shmviz_summary_to_text (ShmvizModel *model,
                               gdouble      elapsed_s,
