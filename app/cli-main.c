@@ -19,6 +19,12 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", shmviz_cli_run, N_("Run producers and consumers and report what happened") },
+  { "lessons", shmviz_cli_lessons, N_("List the classroom lessons (run one with run --lesson)") },
+  { "inspect", shmviz_cli_inspect, N_("Show any program's shared memory object and semaphores, read-only") },
+  { "ls", shmviz_cli_ls, N_("List POSIX shared memory objects and semaphores; remove leaked ones") },
+  { "replay", shmviz_cli_replay, N_("Summarize a recording as run would have") },
+  { "export", shmviz_cli_export, N_("Export a recording as CSV or a Chrome trace") },
+  { "bench", shmviz_cli_bench, N_("Measure shared memory against pipes, queues and sockets") },
 };
 
 static void

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lesson.h"
 #include "scenario.h"
 #include "session.h"
+#include "recording.h"
 #include "summary.h"
 
 #define MAX_LISTED_ANOMALIES 1000
@@ -155,13 +157,18 @@ shmviz_cli_run (int    argc,
   g_autofree char *producers = NULL, *consumers = NULL, *slots = NULL, *item_size = NULL;
   g_autofree char *sync = NULL, *items = NULL, *duration = NULL, *speed = NULL, *seed = NULL;
   g_autofree char *produce_time = NULL, *consume_time = NULL, *race_window = NULL, *step_time = NULL;
+  g_autofree char *record = NULL;
+  g_autoptr(ShmvizRecorder) recorder = NULL;
+  g_autofree char *lesson_name = NULL;
+  g_autoptr(ShmvizLesson) lesson = NULL;
   gboolean json = FALSE, quiet = FALSE, no_instrument = FALSE;
   GOptionEntry entries[] = {
+    { "lesson", 'l', 0, G_OPTION_ARG_STRING, &lesson_name, N_("Start from this lesson's scenario (see “shmviz-cli lessons”); other flags override it"), "ID" },
     { "producers", 'p', 0, G_OPTION_ARG_STRING, &producers, N_("Producer processes (1–64, default 2)"), "N" },
     { "consumers", 'c', 0, G_OPTION_ARG_STRING, &consumers, N_("Consumer processes (1–64, default 2)"), "N" },
     { "slots", 's', 0, G_OPTION_ARG_STRING, &slots, N_("Slots in the ring (1–4096, default 8)"), "N" },
     { "item-size", 0, 0, G_OPTION_ARG_STRING, &item_size, N_("Payload bytes per item (4–65536, default 64)"), "BYTES" },
-    { "sync", 0, 0, G_OPTION_ARG_STRING, &sync, N_("off, semaphores, mutex-only or wrong-order (default semaphores)"), "MODE" },
+    { "sync", 0, 0, G_OPTION_ARG_STRING, &sync, N_("off, semaphores, mutex-only, wrong-order, lock-free or robust-mutex (default semaphores)"), "MODE" },
     { "items", 'n', 0, G_OPTION_ARG_STRING, &items, N_("Items to produce in all (default 100000 unless --duration)"), "N" },
     { "duration", 'd', 0, G_OPTION_ARG_STRING, &duration, N_("Stop after this long: seconds, or with a unit as in 500ms"), "SECONDS" },
     { "produce-time", 0, 0, G_OPTION_ARG_STRING, &produce_time, N_("Time to make one item, e.g. 1ms"), "TIME" },
@@ -173,6 +180,7 @@ shmviz_cli_run (int    argc,
     { "no-instrument", 0, 0, G_OPTION_ARG_NONE, &no_instrument, N_("Record no events (measures the engine alone)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the summary as one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record, N_("Record every event to FILE (.shmviz) for replay and export"), "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -204,6 +212,16 @@ shmviz_cli_run (int    argc,
                    _("unexpected argument “%s”"), argv[1]);
       goto usage_error;
     }
+  /* The lesson replaces the defaults; the flags below still override it. */
+  if (lesson_name)
+    {
+      lesson = shmviz_lesson_find (lesson_name, &error);
+      if (lesson == NULL)
+        goto usage_error;
+      sc = lesson->scenario;
+      if (!json)
+        printf ("%s — %s\n%s\n\n", lesson->name, lesson->title, lesson->explanation);
+    }
 
 #define UINT_FLAG(var, flag, min, max, field) \
   if (var) { if (!parse_uint (flag, var, min, max, &v, &error)) goto usage_error; field = v; }
@@ -218,7 +236,7 @@ shmviz_cli_run (int    argc,
   if (sync && !shmviz_sync_mode_from_string (sync, &sc.sync))
     {
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--sync must be off, semaphores, mutex-only or wrong-order, not “%s”"), sync);
+                   _("--sync must be off, semaphores, mutex-only, wrong-order, lock-free or robust-mutex, not “%s”"), sync);
       goto usage_error;
     }
   if (duration)
@@ -284,6 +302,24 @@ shmviz_cli_run (int    argc,
   g_signal_connect (session, "process-died", G_CALLBACK (on_process_died), &run);
   g_signal_connect (session, "error", G_CALLBACK (on_error), &run);
 
+  if (record != NULL)
+    {
+      if (!sc.instrument)
+        {
+          g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--record needs the events that --no-instrument turns off"));
+          goto usage_error;
+        }
+      recorder = shmviz_recorder_new (record, &sc, &error);
+      if (recorder == NULL)
+        {
+          g_printerr ("shmviz-cli: %s: %s\n", record, error->message);
+          return SHMVIZ_CLI_EXIT_FAILED;
+        }
+      /* Before start, so that the first events are recorded too. */
+      shmviz_recorder_attach (recorder, session);
+    }
+
   if (!shmviz_session_start (session, &error))
     {
       g_printerr ("shmviz-cli: %s\n", error->message);
@@ -298,6 +334,23 @@ shmviz_cli_run (int    argc,
 
   g_main_loop_run (loop);
   g_timer_stop (timer);
+
+  if (recorder != NULL)
+    {
+      ShmvizRecorderStats st;
+
+      if (!shmviz_recorder_close (recorder, &error))
+        {
+          g_printerr ("shmviz-cli: %s: %s\n", record, error->message);
+          return SHMVIZ_CLI_EXIT_FAILED;
+        }
+      shmviz_recorder_get_stats (recorder, &st);
+      if (!quiet)
+        g_printerr (_("Recorded %" G_GUINT64_FORMAT " events (%.0f events/s) in %" G_GUINT64_FORMAT
+                      " bytes to %s; writer busy %.2f s, peak backlog %" G_GUINT64_FORMAT " bytes\n"),
+                    st.events, st.events / MAX (g_timer_elapsed (timer, NULL), 1e-9), st.bytes_written,
+                    record, st.writer_busy_s, st.peak_backlog);
+    }
 
   g_source_remove (sigint_source);
   g_source_remove (sigterm_source);

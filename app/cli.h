@@ -14,5 +14,11 @@ G_BEGIN_DECLS
 #define SHMVIZ_CLI_EXIT_USAGE    2
 
 int shmviz_cli_run (int argc, char **argv);
+int shmviz_cli_lessons (int argc, char **argv);
+int shmviz_cli_inspect (int argc, char **argv);
+int shmviz_cli_ls (int argc, char **argv);
+int shmviz_cli_bench (int argc, char **argv);
+int shmviz_cli_replay (int argc, char **argv);
+int shmviz_cli_export (int argc, char **argv);
 
 G_END_DECLS

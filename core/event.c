@@ -44,6 +44,7 @@ static const char * const supervisor_kind_names[] = {
   [SHMVIZ_EV_DROPPED - SHMVIZ_EV_SESSION]      = "dropped",
   [SHMVIZ_EV_STOP - SHMVIZ_EV_SESSION]         = "stop",
   [SHMVIZ_EV_KILL - SHMVIZ_EV_SESSION]         = "kill",
+  [SHMVIZ_EV_STOPPED - SHMVIZ_EV_SESSION]      = "stopped",
 };
 
 const char *

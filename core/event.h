@@ -88,6 +88,10 @@ typedef enum {
   SHMVIZ_EV_DROPPED,      /* slot = proc whose ring overflowed, other = events lost */
   SHMVIZ_EV_STOP,         /* stop requested */
   SHMVIZ_EV_KILL,         /* slot = proc, value = signal sent on request */
+  SHMVIZ_EV_STOPPED,      /* slot = proc, value = 1 stopped by a signal
+                           * (SIGSTOP…), 0 running again: seen by the
+                           * supervisor, since a stopped process records
+                           * nothing */
   SHMVIZ_EV_LAST
 } ShmvizEventKind;
 

@@ -7,6 +7,8 @@
  *   | ShmvizSlotHeader + payload, n_slots times (slot_stride apart)
  *   +--------------------+ procs_offset
  *   | ShmvizProcBlock + event ring, n_procs times (proc_stride apart)
+ *   +--------------------+ lockfree_offset
+ *   | ShmvizLockFreeHeader, then ShmvizSlotSeq n_slots times
  *   +--------------------+ total_size
  *
  * Fixed-size records, no pointers, every offset relative to the start.  The
@@ -28,7 +30,7 @@
 G_BEGIN_DECLS
 
 #define SHMVIZ_REGION_MAGIC   G_GUINT64_CONSTANT (0x31305a564d48535f) /* "_SHMVZ01" */
-#define SHMVIZ_LAYOUT_VERSION 1u
+#define SHMVIZ_LAYOUT_VERSION 2u
 #define SHMVIZ_CACHELINE      64u
 
 typedef enum {
@@ -84,7 +86,8 @@ typedef struct {
   uint64_t seed;
   uint32_t instrument;
   uint32_t _pad0;
-  uint8_t  _pad1[SHMVIZ_CACHELINE - 8];
+  uint64_t lockfree_offset;      /* ShmvizLockFreeHeader, then a ShmvizSlotSeq per slot */
+  uint8_t  _pad1[SHMVIZ_CACHELINE - 16];
 
   /* Control: written by the supervisor, read by workers once per step. */
   _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t wake;   /* futex word, bumped on every change */
@@ -138,7 +141,35 @@ typedef struct {
   _Alignas (SHMVIZ_CACHELINE) ShmvizEvent events[];  /* ring_capacity of them */
 } ShmvizProcBlock;
 
+/* The lock-free mode's shared state (SHMVIZ_SYNC_LOCK_FREE), a part of its
+ * own after the process blocks: Vyukov's bounded MPMC queue needs a 64-bit
+ * sequence number per slot that ShmvizSlotHeader has no room for.  A
+ * producer claims position p with a CAS on enqueue once seq[p % n] == 2p and
+ * publishes seq = 2p + 1; a consumer claims p on dequeue once seq == 2p + 1
+ * and frees the slot with seq = 2(p + n).  (Vyukov uses p, p + 1 and p + n,
+ * which cannot tell "published" from "free" with one slot; doubling can.)
+ * Only the sleeps when the ring is full or empty go through the kernel.  Written by workers; rebuilt by the
+ * supervisor at every barrier (see lockfree.c). */
+typedef struct {
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t enqueue;  /* next position a producer claims */
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t dequeue;  /* next position a consumer claims */
+  /* Futex words with their sleeper counts: a worker bumps the word and
+   * wakes only when someone sleeps, so the fast path makes no syscall. */
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t not_full;
+  _Atomic uint32_t full_sleepers;
+  _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t not_empty;
+  _Atomic uint32_t empty_sleepers;
+} ShmvizLockFreeHeader;
+
+/* One cache line each, so that neighbouring slots do not share one. */
+typedef struct {
+  _Atomic uint64_t seq;
+  uint8_t _pad[SHMVIZ_CACHELINE - 8];
+} ShmvizSlotSeq;
+
 static_assert (sizeof (ShmvizSlotHeader) == 16, "slot header layout");
+static_assert (sizeof (ShmvizLockFreeHeader) % SHMVIZ_CACHELINE == 0, "lock-free header layout");
+static_assert (sizeof (ShmvizSlotSeq) == SHMVIZ_CACHELINE, "slot sequence layout");
 static_assert (sizeof (ShmvizProcBlock) % SHMVIZ_CACHELINE == 0, "proc block layout");
 static_assert (offsetof (ShmvizProcBlock, head) == SHMVIZ_CACHELINE, "proc block header fits a cache line");
 static_assert (sizeof (ShmvizRegionHeader) % SHMVIZ_CACHELINE == 0, "region header layout");

@@ -17,6 +17,7 @@
 
 #include "layout.h"
 #include "ledger.h"
+#include "recording.h"
 
 /* Fate of an item, the low two bits of its status byte.  The other six bits
  * hold the consumer (0-based among consumers) that consumed it first. */
@@ -1022,4 +1023,193 @@ shmviz_anomaly_describe (const ShmvizAnomaly *a,
     default:
       return g_strdup (_("Unknown anomaly."));
     }
+}
+
+/* Snapshots ----------------------------------------------------------------- */
+
+/* Far more than a real window holds (compaction keeps them near
+ * WINDOW_COMPACT_AT + WINDOW_STRAGGLER); a larger count is hostile. */
+#define RESTORE_MAX_WINDOW (WINDOW_MAX_AHEAD + WINDOW_STRAGGLER + WINDOW_COMPACT_AT + WINDOW_MARGIN)
+#define LEDGER_STATE_VERSION 1u
+
+void
+shmviz_ledger_serialize (ShmvizLedger *self,
+                         GByteArray   *out)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  shmviz_put_u32 (out, LEDGER_STATE_VERSION);
+  shmviz_put_u32 (out, self->n_producers);
+  shmviz_put_u32 (out, self->n_consumers);
+  shmviz_put_u32 (out, self->n_slots);
+
+  for (guint i = 0; i < self->n_producers; i++)
+    {
+      const ItemWindow *w = &self->windows[i];
+
+      shmviz_put_u64 (out, w->base);
+      shmviz_put_u64 (out, w->open);
+      shmviz_put_u64 (out, w->len);
+      shmviz_put_bytes (out, w->status, w->len);
+    }
+
+  shmviz_put_u32 (out, g_hash_table_size (self->outside));
+  g_hash_table_iter_init (&iter, self->outside);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      shmviz_put_u64 (out, (guint64) *(gint64 *) key);
+      shmviz_put_u32 (out, GPOINTER_TO_UINT (value));
+    }
+
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      const LedgerSlot *s = &self->slots[i];
+
+      shmviz_put_u64 (out, s->item);
+      shmviz_put_u64 (out, s->write_ts);
+      shmviz_put_u64 (out, s->read_item);
+      shmviz_put_u64 (out, s->read_ts);
+      shmviz_put_u16 (out, s->reader);
+    }
+
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      const LedgerProc *p = &self->procs[i];
+
+      shmviz_put_event (out, &p->blocked_event);
+      shmviz_put_u8 (out, p->blocked);
+      shmviz_put_u8 (out, p->wait_sem);
+      shmviz_put_u8 (out, p->held);
+      shmviz_put_u8 (out, p->live);
+      shmviz_put_u8 (out, p->dead);
+    }
+
+  {
+    const guint64 *t = (const guint64 *) &self->totals;
+    guint n = sizeof self->totals / sizeof (guint64);
+
+    G_STATIC_ASSERT (sizeof (ShmvizTotals) % sizeof (guint64) == 0);
+    shmviz_put_u32 (out, n);
+    for (guint i = 0; i < n; i++)
+      shmviz_put_u64 (out, t[i]);
+  }
+
+  for (guint i = 0; i < SHMVIZ_N_SEMS; i++)
+    shmviz_put_u32 (out, (guint32) self->sem_value[i]);
+  shmviz_put_u32 (out, self->drift_reported);
+  shmviz_put_u8 (out, self->stall_reported);
+  shmviz_put_u8 (out, self->in_deadlock);
+  shmviz_put_u32 (out, self->anomalies->len);
+}
+
+ShmvizLedger *
+shmviz_ledger_restore (const guint8        *data,
+                       gsize                len,
+                       gsize               *pos,
+                       const ShmvizAnomaly *anomalies,
+                       guint                n_anomalies)
+{
+  ShmvizByteReader r = { data, len, 0, FALSE };
+  g_autoptr(ShmvizLedger) self = NULL;
+  guint32 n_producers, n_consumers, n_slots, n_outside, n_totals;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (pos != NULL, NULL);
+  g_return_val_if_fail (anomalies != NULL || n_anomalies == 0, NULL);
+
+  r.pos = *pos;
+  if (shmviz_get_u32 (&r) != LEDGER_STATE_VERSION)
+    return NULL;
+  n_producers = shmviz_get_u32 (&r);
+  n_consumers = shmviz_get_u32 (&r);
+  n_slots = shmviz_get_u32 (&r);
+  if (r.failed || n_producers > SHMVIZ_MAX_PRODUCERS || n_consumers > SHMVIZ_MAX_CONSUMERS ||
+      n_slots > SHMVIZ_MAX_SLOTS)
+    return NULL;
+
+  self = shmviz_ledger_new (n_producers, n_consumers, n_slots);
+
+  for (guint i = 0; i < n_producers; i++)
+    {
+      ItemWindow *w = &self->windows[i];
+      guint64 base = shmviz_get_u64 (&r);
+      guint64 open = shmviz_get_u64 (&r);
+      guint64 wlen = shmviz_get_u64 (&r);
+      const guint8 *status;
+
+      if (r.failed || base == 0 || base > SHMVIZ_ITEM_SEQ (G_MAXUINT64) ||
+          wlen > RESTORE_MAX_WINDOW || open > wlen || !shmviz_reader_has (&r, wlen, 1))
+        return NULL;
+      status = shmviz_get_bytes (&r, wlen);
+      w->base = base;
+      w->open = open;
+      w->len = wlen;
+      w->cap = MAX (wlen, 1);
+      w->status = g_malloc (w->cap);
+      if (wlen > 0)
+        memcpy (w->status, status, wlen);
+    }
+
+  n_outside = shmviz_get_u32 (&r);
+  if (!shmviz_reader_has (&r, n_outside, 12))
+    return NULL;
+  for (guint i = 0; i < n_outside; i++)
+    {
+      guint64 item = shmviz_get_u64 (&r);
+      guint32 value = shmviz_get_u32 (&r);
+
+      if (value == 0 || value > 0x101 || !item_valid (self, item))
+        return NULL;
+      outside_set (self, item, value - 1);
+    }
+
+  if (!shmviz_reader_has (&r, n_slots, 34))
+    return NULL;
+  for (guint i = 0; i < n_slots; i++)
+    {
+      LedgerSlot *s = &self->slots[i];
+
+      s->item = shmviz_get_u64 (&r);
+      s->write_ts = shmviz_get_u64 (&r);
+      s->read_item = shmviz_get_u64 (&r);
+      s->read_ts = shmviz_get_u64 (&r);
+      s->reader = shmviz_get_u16 (&r);
+    }
+
+  if (!shmviz_reader_has (&r, self->n_procs, 37))
+    return NULL;
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      LedgerProc *p = &self->procs[i];
+
+      shmviz_get_event (&r, &p->blocked_event);
+      p->blocked = shmviz_get_u8 (&r) != 0;
+      p->wait_sem = shmviz_get_u8 (&r);
+      p->held = shmviz_get_u8 (&r) & (SHMVIZ_HELD_EMPTY | SHMVIZ_HELD_FULL | SHMVIZ_HELD_MUTEX);
+      p->live = shmviz_get_u8 (&r) != 0;
+      p->dead = shmviz_get_u8 (&r) != 0;
+    }
+
+  n_totals = shmviz_get_u32 (&r);
+  if (n_totals != sizeof self->totals / sizeof (guint64))
+    return NULL;
+  for (guint i = 0; i < n_totals; i++)
+    ((guint64 *) &self->totals)[i] = shmviz_get_u64 (&r);
+
+  for (guint i = 0; i < SHMVIZ_N_SEMS; i++)
+    self->sem_value[i] = (gint32) shmviz_get_u32 (&r);
+  self->drift_reported = shmviz_get_u32 (&r);
+  self->stall_reported = shmviz_get_u8 (&r) != 0;
+  self->in_deadlock = shmviz_get_u8 (&r) != 0;
+  if (shmviz_get_u32 (&r) != n_anomalies || n_anomalies > MAX_STORED_ANOMALIES || r.failed)
+    return NULL;
+
+  g_array_append_vals (self->anomalies, anomalies, n_anomalies);
+
+  *pos = r.pos;
+  return g_steal_pointer (&self);
 }

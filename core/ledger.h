@@ -115,6 +115,19 @@ guint64       shmviz_ledger_slot_item    (ShmvizLedger        *ledger,
                                           guint                slot);
 gboolean      shmviz_ledger_in_deadlock  (ShmvizLedger        *ledger);
 
+/* Snapshot support for recordings (see docs/recording-format.md): the
+ * whole state but the anomaly list, which travels separately.  restore()
+ * parses what serialize() appended, starting at *@pos and advancing it,
+ * validates every count and value, and returns NULL for anything it would
+ * not have written; @anomalies must be the @n_anomalies the ledger had. */
+void          shmviz_ledger_serialize    (ShmvizLedger        *ledger,
+                                          GByteArray          *out);
+ShmvizLedger *shmviz_ledger_restore      (const guint8        *data,
+                                          gsize                len,
+                                          gsize               *pos,
+                                          const ShmvizAnomaly *anomalies,
+                                          guint                n_anomalies);
+
 const char   *shmviz_anomaly_kind_name   (ShmvizAnomalyKind    kind);
 /* One plain-language sentence, e.g. "P2 wrote P2#17 into slot 3 before any
  * consumer had taken P1#9 there: P1#9 is lost."  Translated. */

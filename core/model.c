@@ -14,6 +14,7 @@
 
 #include "layout.h"
 #include "model.h"
+#include "recording.h"
 
 /* Timeline history per process; the oldest spans go first. */
 #define MAX_SPANS 4096u
@@ -47,6 +48,7 @@ struct _ShmvizModel {
   guint n_procs;
   ShmvizProcView *procs;
   Timeline *timelines;
+  guint8 *before_stop;      /* view state to return to on SIGCONT */
 
   guint64 generation;
 };
@@ -90,6 +92,7 @@ shmviz_model_new (const ShmvizScenario *scenario)
   self->n_procs = scenario->n_producers + scenario->n_consumers;
   self->procs = g_new0 (ShmvizProcView, MAX (self->n_procs, 1));
   self->timelines = g_new0 (Timeline, MAX (self->n_procs, 1));
+  self->before_stop = g_new0 (guint8, MAX (self->n_procs, 1));
   for (guint i = 0; i < self->n_procs; i++)
     {
       ShmvizProcView *p = &self->procs[i];
@@ -125,6 +128,7 @@ shmviz_model_unref (ShmvizModel *self)
   for (guint i = 0; i < self->n_procs; i++)
     g_free (self->timelines[i].spans);
   g_free (self->timelines);
+  g_free (self->before_stop);
   g_free (self->procs);
   g_free (self->slots);
   shmviz_ledger_free (self->ledger);
@@ -344,6 +348,22 @@ fold_supervisor (ShmvizModel       *self,
           p->exit_status = ev->value;
           p->signaled = signaled;
           set_state (self, ev->slot, ev->ts_ns, SHMVIZ_VIEW_DEAD, 0);
+        }
+      break;
+
+    case SHMVIZ_EV_STOPPED:
+      if (ev->slot < self->n_procs)
+        {
+          ShmvizProcView *p = &self->procs[ev->slot];
+
+          if (ev->value != 0 && p->state != SHMVIZ_VIEW_STOPPED &&
+              p->state != SHMVIZ_VIEW_DEAD && p->state != SHMVIZ_VIEW_DONE)
+            {
+              self->before_stop[ev->slot] = p->state;
+              set_state (self, ev->slot, ev->ts_ns, SHMVIZ_VIEW_STOPPED, p->wait_sem);
+            }
+          else if (ev->value == 0 && p->state == SHMVIZ_VIEW_STOPPED)
+            set_state (self, ev->slot, ev->ts_ns, self->before_stop[ev->slot], p->wait_sem);
         }
       break;
 
@@ -605,9 +625,287 @@ shmviz_view_state_name (ShmvizViewState state)
     [SHMVIZ_VIEW_PARKED]    = N_("parked"),
     [SHMVIZ_VIEW_DONE]      = N_("done"),
     [SHMVIZ_VIEW_DEAD]      = N_("dead"),
+    [SHMVIZ_VIEW_STOPPED]   = N_("stopped"),
   };
 
   if ((guint) state < SHMVIZ_N_VIEW_STATES)
     return _(names[state]);
   return _("unknown");
+}
+
+gboolean
+shmviz_model_in_deadlock (ShmvizModel *self)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ret = shmviz_ledger_in_deadlock (self->ledger);
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+gboolean
+shmviz_model_get_proc (ShmvizModel    *self,
+                       guint           proc,
+                       ShmvizProcView *out)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = proc < self->n_procs;
+  if (ok)
+    *out = self->procs[proc];
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+/* Snapshots ----------------------------------------------------------------- */
+
+#define MODEL_STATE_VERSION 1u
+
+GBytes *
+shmviz_model_serialize (ShmvizModel *self)
+{
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (4096);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+
+  shmviz_put_u32 (out, MODEL_STATE_VERSION);
+  shmviz_put_u32 (out, self->scenario.n_producers);
+  shmviz_put_u32 (out, self->scenario.n_consumers);
+  shmviz_put_u32 (out, self->n_slots);
+  shmviz_put_u32 (out, SHMVIZ_N_TIMINGS);
+  for (guint i = 0; i < SHMVIZ_N_TIMINGS; i++)
+    shmviz_put_u64 (out, self->live.timing_ns[i]);
+  shmviz_put_u32 (out, self->live.speed_permille);
+  shmviz_put_u32 (out, self->mode);
+  shmviz_put_u8 (out, self->paused);
+  shmviz_put_u32 (out, self->speed_permille);
+  shmviz_put_u8 (out, self->have_start);
+  shmviz_put_u64 (out, self->start_ns);
+  shmviz_put_u64 (out, self->now_ns);
+  shmviz_put_u32 (out, self->in);
+  shmviz_put_u32 (out, self->out);
+  shmviz_put_u32 (out, self->count);
+  for (guint i = 0; i < SHMVIZ_N_SEMS; i++)
+    shmviz_put_u32 (out, (guint32) self->sem_value[i]);
+  shmviz_put_u16 (out, self->mutex_owner);
+
+  for (guint i = 0; i < self->n_slots; i++)
+    {
+      const ShmvizSlotView *v = &self->slots[i];
+
+      shmviz_put_u64 (out, v->item);
+      shmviz_put_u8 (out, v->state);
+      shmviz_put_u8 (out, v->flash);
+      shmviz_put_u64 (out, v->changed_ns);
+      shmviz_put_u64 (out, v->flash_ns);
+    }
+
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      const ShmvizProcView *p = &self->procs[i];
+      const Timeline *t = &self->timelines[i];
+
+      shmviz_put_u8 (out, p->state);
+      shmviz_put_u8 (out, p->wait_sem);
+      shmviz_put_u8 (out, p->held);
+      shmviz_put_u8 (out, p->last_kind);
+      shmviz_put_u32 (out, (guint32) p->pid);
+      shmviz_put_u32 (out, p->last_slot);
+      shmviz_put_u64 (out, p->last_item);
+      shmviz_put_u64 (out, p->last_ns);
+      shmviz_put_u64 (out, p->state_since_ns);
+      shmviz_put_u64 (out, p->items_done);
+      shmviz_put_u32 (out, (guint32) p->exit_status);
+      shmviz_put_u8 (out, p->signaled);
+      shmviz_put_u8 (out, self->before_stop[i]);
+
+      shmviz_put_u32 (out, t->len);
+      for (guint k = 0; k < t->len; k++)
+        {
+          const ShmvizSpan *span = &t->spans[(t->first + k) % MAX_SPANS];
+
+          shmviz_put_u64 (out, span->start_ns);
+          shmviz_put_u64 (out, span->end_ns);
+          shmviz_put_u8 (out, span->state);
+          shmviz_put_u8 (out, span->wait_sem);
+        }
+    }
+
+  shmviz_ledger_serialize (self->ledger, out);
+
+  g_mutex_unlock (&self->lock);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static gboolean
+restore_failed (GError **error)
+{
+  g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
+               _("The snapshot does not describe a state of this scenario"));
+  return FALSE;
+}
+
+gboolean
+shmviz_model_restore (ShmvizModel          *self,
+                      GBytes               *state,
+                      const ShmvizAnomaly  *anomalies,
+                      guint                 n_anomalies,
+                      GError              **error)
+{
+  ShmvizByteReader r;
+  g_autoptr(ShmvizModel) tmp = NULL;
+  ShmvizLedger *ledger;
+  const guint8 *data;
+  gsize len, pos;
+  guint32 n_timings, speed;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  data = g_bytes_get_data (state, &len);
+  r = (ShmvizByteReader) { data != NULL ? data : (const guint8 *) "", len, 0, FALSE };
+
+  /* Parse into a scratch model of the same shape, so that a bad snapshot
+   * leaves this one as it was. */
+  tmp = shmviz_model_new (&self->scenario);
+
+  if (shmviz_get_u32 (&r) != MODEL_STATE_VERSION ||
+      shmviz_get_u32 (&r) != self->scenario.n_producers ||
+      shmviz_get_u32 (&r) != self->scenario.n_consumers ||
+      shmviz_get_u32 (&r) != self->n_slots)
+    return restore_failed (error);
+  n_timings = shmviz_get_u32 (&r);
+  if (n_timings != SHMVIZ_N_TIMINGS)
+    return restore_failed (error);
+  /* (MIN evaluates its arguments twice: read into locals first.) */
+  for (guint i = 0; i < SHMVIZ_N_TIMINGS; i++)
+    {
+      guint64 ns = shmviz_get_u64 (&r);
+      tmp->live.timing_ns[i] = MIN (ns, SHMVIZ_MAX_DELAY_NS);
+    }
+  speed = shmviz_get_u32 (&r);
+  tmp->live.speed_permille = MIN (speed, SHMVIZ_MAX_SPEED);
+  tmp->mode = shmviz_get_u32 (&r);
+  tmp->paused = shmviz_get_u8 (&r) != 0;
+  speed = shmviz_get_u32 (&r);
+  tmp->speed_permille = MIN (speed, SHMVIZ_MAX_SPEED);
+  tmp->have_start = shmviz_get_u8 (&r) != 0;
+  tmp->start_ns = shmviz_get_u64 (&r);
+  tmp->now_ns = shmviz_get_u64 (&r);
+  tmp->in = shmviz_get_u32 (&r);
+  tmp->out = shmviz_get_u32 (&r);
+  tmp->count = shmviz_get_u32 (&r);
+  for (guint i = 0; i < SHMVIZ_N_SEMS; i++)
+    tmp->sem_value[i] = (gint32) shmviz_get_u32 (&r);
+  tmp->mutex_owner = shmviz_get_u16 (&r);
+  if (r.failed || tmp->mode >= SHMVIZ_N_SYNC_MODES)
+    return restore_failed (error);
+
+  if (!shmviz_reader_has (&r, tmp->n_slots, 26))
+    return restore_failed (error);
+  for (guint i = 0; i < tmp->n_slots; i++)
+    {
+      ShmvizSlotView *v = &tmp->slots[i];
+
+      v->item = shmviz_get_u64 (&r);
+      v->state = shmviz_get_u8 (&r);
+      v->flash = shmviz_get_u8 (&r);
+      v->changed_ns = shmviz_get_u64 (&r);
+      v->flash_ns = shmviz_get_u64 (&r);
+      if (v->state >= SHMVIZ_N_SLOT_STATES || v->flash > SHMVIZ_N_ANOMALY_KINDS)
+        return restore_failed (error);
+    }
+
+  for (guint i = 0; i < tmp->n_procs; i++)
+    {
+      ShmvizProcView *p = &tmp->procs[i];
+      Timeline *t = &tmp->timelines[i];
+      guint32 n_spans;
+
+      p->state = shmviz_get_u8 (&r);
+      p->wait_sem = shmviz_get_u8 (&r);
+      p->held = shmviz_get_u8 (&r);
+      p->last_kind = shmviz_get_u8 (&r);
+      p->pid = (gint32) shmviz_get_u32 (&r);
+      p->last_slot = shmviz_get_u32 (&r);
+      p->last_item = shmviz_get_u64 (&r);
+      p->last_ns = shmviz_get_u64 (&r);
+      p->state_since_ns = shmviz_get_u64 (&r);
+      p->items_done = shmviz_get_u64 (&r);
+      p->exit_status = (gint32) shmviz_get_u32 (&r);
+      p->signaled = shmviz_get_u8 (&r) != 0;
+      tmp->before_stop[i] = shmviz_get_u8 (&r);
+      n_spans = shmviz_get_u32 (&r);
+      if (r.failed || p->state >= SHMVIZ_N_VIEW_STATES || p->wait_sem >= SHMVIZ_N_SEMS ||
+          tmp->before_stop[i] >= SHMVIZ_N_VIEW_STATES || n_spans > MAX_SPANS ||
+          !shmviz_reader_has (&r, n_spans, 18))
+        return restore_failed (error);
+
+      if (n_spans > 0)
+        t->spans = g_new (ShmvizSpan, MAX_SPANS);
+      t->first = 0;
+      t->len = n_spans;
+      for (guint k = 0; k < n_spans; k++)
+        {
+          ShmvizSpan *span = &t->spans[k];
+
+          span->start_ns = shmviz_get_u64 (&r);
+          span->end_ns = shmviz_get_u64 (&r);
+          span->state = shmviz_get_u8 (&r);
+          span->wait_sem = shmviz_get_u8 (&r);
+          if (span->state >= SHMVIZ_N_VIEW_STATES || span->wait_sem >= SHMVIZ_N_SEMS)
+            return restore_failed (error);
+        }
+    }
+
+  if (r.failed)
+    return restore_failed (error);
+
+  pos = r.pos;
+  ledger = shmviz_ledger_restore (r.data, r.len, &pos, anomalies, n_anomalies);
+  if (ledger == NULL || pos != r.len)
+    {
+      shmviz_ledger_free (ledger);
+      return restore_failed (error);
+    }
+  shmviz_ledger_free (tmp->ledger);
+  tmp->ledger = ledger;
+
+  /* Swap the parsed state in; the scratch model takes the old one away. */
+  g_mutex_lock (&self->lock);
+#define SWAP(field) G_STMT_START { __typeof__ (self->field) t_ = self->field; \
+                                   self->field = tmp->field; tmp->field = t_; } G_STMT_END
+  SWAP (live);
+  SWAP (ledger);
+  SWAP (mode);
+  SWAP (paused);
+  SWAP (speed_permille);
+  SWAP (have_start);
+  SWAP (start_ns);
+  SWAP (now_ns);
+  SWAP (in);
+  SWAP (out);
+  SWAP (count);
+  SWAP (mutex_owner);
+  SWAP (slots);
+  SWAP (procs);
+  SWAP (timelines);
+  SWAP (before_stop);
+#undef SWAP
+  memcpy (self->sem_value, tmp->sem_value, sizeof self->sem_value);
+  self->generation++;
+  g_mutex_unlock (&self->lock);
+
+  return TRUE;
 }

@@ -29,6 +29,7 @@ typedef enum {
   SHMVIZ_VIEW_PARKED,      /* stopped at a barrier for a mode change */
   SHMVIZ_VIEW_DONE,        /* exited normally */
   SHMVIZ_VIEW_DEAD,        /* died: killed by a signal or failed */
+  SHMVIZ_VIEW_STOPPED,     /* stopped by a signal (SIGSTOP): alive, frozen */
   SHMVIZ_N_VIEW_STATES
 } ShmvizViewState;
 
@@ -121,7 +122,27 @@ void         shmviz_model_get_spans      (ShmvizModel          *model,
                                           GArray               *out);
 void         shmviz_model_get_totals     (ShmvizModel          *model,
                                           ShmvizTotals         *totals);
+gboolean     shmviz_model_in_deadlock    (ShmvizModel          *model);
 const ShmvizScenario *shmviz_model_get_scenario (ShmvizModel   *model);
+
+/* Copies one process's view; FALSE when @proc is out of range.  Cheap
+ * enough to call after every event (exporters do). */
+gboolean     shmviz_model_get_proc       (ShmvizModel          *model,
+                                          guint                 proc,
+                                          ShmvizProcView       *out);
+
+/* Snapshots for recordings and replay (docs/recording-format.md).  The
+ * state is everything the fold has built (views, timelines, ledger) except
+ * the anomaly list, which restore() takes separately: the first
+ * @n_anomalies of the stream.  restore() replaces the state of a model
+ * made for the same numbers of producers, consumers and slots, or leaves
+ * it untouched and fails on anything malformed. */
+GBytes      *shmviz_model_serialize      (ShmvizModel          *model);
+gboolean     shmviz_model_restore        (ShmvizModel          *model,
+                                          GBytes               *state,
+                                          const ShmvizAnomaly  *anomalies,
+                                          guint                 n_anomalies,
+                                          GError              **error);
 
 const char  *shmviz_view_state_name      (ShmvizViewState       state);
 

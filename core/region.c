@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lockfree.h"
 #include "region.h"
 
 /* Event rings of all processes together stay under this, so 64 + 64
@@ -49,6 +50,7 @@ struct _ShmvizRegion
   gsize     slot_stride;
   gsize     procs_offset;
   gsize     proc_stride;
+  gsize     lockfree_offset;
 };
 
 G_DEFINE_QUARK (shmviz-region-error-quark, shmviz_region_error)
@@ -65,6 +67,7 @@ typedef struct {
   gsize slot_stride;
   gsize procs_offset;
   gsize proc_stride;
+  gsize lockfree_offset;
   gsize total;
   guint ring_capacity;
 } Layout;
@@ -102,7 +105,10 @@ compute_layout (guint   n_slots,
                                    SHMVIZ_CACHELINE);
   layout->proc_stride = align_up (sizeof (ShmvizProcBlock) + (gsize) ring * sizeof (ShmvizEvent),
                                   SHMVIZ_CACHELINE);
-  layout->total = align_up (layout->procs_offset + (gsize) n_procs * layout->proc_stride, page);
+  layout->lockfree_offset = align_up (layout->procs_offset + (gsize) n_procs * layout->proc_stride,
+                                      SHMVIZ_CACHELINE);
+  layout->total = align_up (layout->lockfree_offset + sizeof (ShmvizLockFreeHeader) +
+                            (gsize) n_slots * sizeof (ShmvizSlotSeq), page);
   return TRUE;
 }
 
@@ -136,6 +142,7 @@ set_from_layout (ShmvizRegion *self,
   self->slot_stride = layout->slot_stride;
   self->procs_offset = layout->procs_offset;
   self->proc_stride = layout->proc_stride;
+  self->lockfree_offset = layout->lockfree_offset;
 }
 
 static guint64
@@ -172,6 +179,7 @@ init_region (ShmvizRegion         *self,
   h->slot_stride = self->slot_stride;
   h->procs_offset = self->procs_offset;
   h->proc_stride = self->proc_stride;
+  h->lockfree_offset = self->lockfree_offset;
   h->ring_capacity = self->ring_capacity;
   h->n_procs = self->n_procs;
   h->creator_pid = getpid ();
@@ -195,6 +203,8 @@ init_region (ShmvizRegion         *self,
   sem_init (&h->sems[SHMVIZ_SEM_EMPTY], 1, scenario->n_slots);
   sem_init (&h->sems[SHMVIZ_SEM_FULL], 1, 0);
   sem_init (&h->sems[SHMVIZ_SEM_MUTEX], 1, 1);
+  /* An empty queue at position 0, whatever mode runs first. */
+  shmviz_lockfree_reset (self, 0, 0);
 
   for (guint i = 0; i < self->n_procs; i++)
     {
@@ -380,6 +390,7 @@ validate (ShmvizRegion *self,
     }
   if (h->slots_offset != layout.slots_offset || h->slot_stride != layout.slot_stride ||
       h->procs_offset != layout.procs_offset || h->proc_stride != layout.proc_stride ||
+      h->lockfree_offset != layout.lockfree_offset ||
       h->ring_capacity != layout.ring_capacity)
     {
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
@@ -546,6 +557,21 @@ shmviz_region_proc (ShmvizRegion *self,
   if (index >= self->n_procs)
     return NULL;
   return (ShmvizProcBlock *) (self->base + self->procs_offset + (gsize) index * self->proc_stride);
+}
+
+ShmvizLockFreeHeader *
+shmviz_region_lockfree (ShmvizRegion *self)
+{
+  return (ShmvizLockFreeHeader *) (self->base + self->lockfree_offset);
+}
+
+ShmvizSlotSeq *
+shmviz_region_slot_seq (ShmvizRegion *self,
+                        guint         index)
+{
+  if (index >= self->n_slots)
+    return NULL;
+  return (ShmvizSlotSeq *) (self->base + self->lockfree_offset + sizeof (ShmvizLockFreeHeader)) + index;
 }
 
 guint shmviz_region_n_slots (ShmvizRegion *self) { return self->n_slots; }

@@ -60,6 +60,11 @@ guint8           *shmviz_region_slot_payload (ShmvizRegion    *region,
                                               guint            index);
 ShmvizProcBlock  *shmviz_region_proc    (ShmvizRegion         *region,
                                          guint                 index);
+/* The lock-free mode's counters, and the sequence number of slot @index
+ * (NULL if out of range). */
+ShmvizLockFreeHeader *shmviz_region_lockfree (ShmvizRegion    *region);
+ShmvizSlotSeq    *shmviz_region_slot_seq (ShmvizRegion        *region,
+                                          guint                index);
 
 guint         shmviz_region_n_slots     (ShmvizRegion         *region);
 guint         shmviz_region_n_procs     (ShmvizRegion         *region);

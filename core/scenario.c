@@ -102,7 +102,7 @@ shmviz_scenario_validate (const ShmvizScenario *scenario,
   if ((guint) scenario->sync >= SHMVIZ_N_SYNC_MODES)
     {
       g_set_error (error, SHMVIZ_SCENARIO_ERROR, SHMVIZ_SCENARIO_ERROR_RANGE,
-                   _("sync mode = %d is not one of off, semaphores, mutex-only, wrong-order"),
+                   _("sync mode = %d is not one of off, semaphores, mutex-only, wrong-order, lock-free, robust-mutex"),
                    (int) scenario->sync);
       return FALSE;
     }
@@ -150,6 +150,8 @@ static const char * const sync_mode_names[SHMVIZ_N_SYNC_MODES] = {
   [SHMVIZ_SYNC_SEMAPHORES]  = "semaphores",
   [SHMVIZ_SYNC_MUTEX_ONLY]  = "mutex-only",
   [SHMVIZ_SYNC_WRONG_ORDER] = "wrong-order",
+  [SHMVIZ_SYNC_LOCK_FREE]   = "lock-free",
+  [SHMVIZ_SYNC_ROBUST_MUTEX] = "robust-mutex",
 };
 
 const char *

@@ -29,6 +29,8 @@ typedef enum {
   SHMVIZ_SYNC_SEMAPHORES,
   SHMVIZ_SYNC_MUTEX_ONLY,
   SHMVIZ_SYNC_WRONG_ORDER,
+  SHMVIZ_SYNC_LOCK_FREE,      /* bounded MPMC queue, sequence number per slot */
+  SHMVIZ_SYNC_ROBUST_MUTEX,   /* counting semaphores + robust pthread mutex */
   SHMVIZ_N_SYNC_MODES
 } ShmvizSyncMode;
 

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lockfree.h"
 #include "region.h"
 #include "session-private.h"
 #include "session.h"
@@ -41,6 +42,8 @@
 #define STALL_CHECK_NS      (20 * G_GUINT64_CONSTANT (1000000))
 #define BARRIER_TIMEOUT_NS  (3 * G_GUINT64_CONSTANT (1000000000))
 #define STOP_GRACE_MS       1000
+#define WATCHDOG_NS         (2 * G_GUINT64_CONSTANT (1000000000))
+#define STOPPED_POLL_NS     (200 * G_GUINT64_CONSTANT (1000000))
 /* With a fixed number of items, how long consumers may make no progress
  * after the last producer finished before the run counts as drained. */
 #define DRAIN_QUIET_NS      (500 * G_GUINT64_CONSTANT (1000000))
@@ -114,6 +117,14 @@ struct _ShmvizSession
   gboolean        deadlock_reported;
   guint64         producers_done_at;
   gboolean        drained_reported;
+  guint64         watchdog_ns;
+  guint64         watch_since;
+  guint64         last_stopped_poll;
+  gboolean       *stopped;         /* seen in state T in /proc */
+  gboolean        stall_reported;
+
+  /* Main context only. */
+  char          **death_messages;  /* n_procs, NULL while alive */
 };
 
 enum {
@@ -130,6 +141,7 @@ enum {
   PROCESS_DIED,
   DEADLOCK,
   ERROR,
+  STALLED,
   N_SIGNALS
 };
 
@@ -231,15 +243,20 @@ typedef struct {
   ShmvizSession *self;
   guint          what;
   GError        *error;
+  char          *message;
 } Notify;
 
-enum { NOTIFY_MODE, NOTIFY_DEADLOCK, NOTIFY_ERROR, NOTIFY_DRAINED };
+enum { NOTIFY_MODE, NOTIFY_DEADLOCK, NOTIFY_ERROR, NOTIFY_DRAINED, NOTIFY_STALLED };
 
 static gboolean
 notify_in_main (gpointer data)
 {
   Notify *n = data;
   ShmvizSession *self = n->self;
+
+  /* News from the session thread that arrives after the end is stale. */
+  if (self->finished && n->what != NOTIFY_MODE)
+    return G_SOURCE_REMOVE;
 
   switch (n->what)
     {
@@ -255,6 +272,9 @@ notify_in_main (gpointer data)
     case NOTIFY_DRAINED:
       shmviz_session_stop (self);
       break;
+    case NOTIFY_STALLED:
+      g_signal_emit (self, signals[STALLED], 0, n->message);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -267,8 +287,25 @@ notify_free (gpointer data)
   Notify *n = data;
 
   g_clear_error (&n->error);
+  g_free (n->message);
   g_object_unref (n->self);
   g_free (n);
+}
+
+static void
+notify_main_full (ShmvizSession *self,
+                  guint          what,
+                  GError        *error,
+                  char          *message)
+{
+  Notify *n = g_new0 (Notify, 1);
+
+  n->self = g_object_ref (self);
+  n->what = what;
+  n->error = error;
+  n->message = message;
+  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                              notify_in_main, n, notify_free);
 }
 
 static void
@@ -276,13 +313,7 @@ notify_main (ShmvizSession *self,
              guint          what,
              GError        *error)
 {
-  Notify *n = g_new0 (Notify, 1);
-
-  n->self = g_object_ref (self);
-  n->what = what;
-  n->error = error;
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
-                              notify_in_main, n, notify_free);
+  notify_main_full (self, what, error, NULL);
 }
 
 /* ---- session thread ---------------------------------------------------- */
@@ -586,6 +617,10 @@ rebuild (ShmvizSession *self)
 
   if (out >= n)
     out = 0;
+  /* Lock-free: the queue's own counters say where the line starts; in/out
+   * were not kept. */
+  if (atomic_load (&h->mode) == SHMVIZ_SYNC_LOCK_FREE)
+    out = shmviz_lockfree_fifo_start (region);
 
   for (guint k = 0; k < n; k++)
     {
@@ -644,6 +679,9 @@ rebuild (ShmvizSession *self)
   sem_init (&h->sems[SHMVIZ_SEM_EMPTY], 1, n - count);
   sem_init (&h->sems[SHMVIZ_SEM_FULL], 1, count);
   sem_init (&h->sems[SHMVIZ_SEM_MUTEX], 1, 1);
+  /* Lock-free: counters and sequence numbers from the same slots, whatever
+   * the next mode, so entering it at any later barrier starts consistent. */
+  shmviz_lockfree_reset (region, out, count);
   atomic_fetch_add (&h->generation, 1);
 
   push_control (self, SHMVIZ_EV_RESYNC, 0, 0, (guint16) count, 0,
@@ -705,6 +743,146 @@ progress_barrier (ShmvizSession *self)
   notify_main (self, NOTIFY_MODE, NULL);
 }
 
+/* 'T' (stopped by a signal) or 't' (stopped by a tracer) in /proc/PID/stat. */
+static gboolean
+pid_is_stopped (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *contents = NULL;
+  const char *p;
+
+  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+  if (!(p = strrchr (contents, ')')) || p[1] != ' ')
+    return FALSE;
+  return p[2] == 'T' || p[2] == 't';
+}
+
+/* A stopped process records nothing, so its state is learnt from the
+ * kernel, and only the kernel calls it dead. */
+static void
+poll_stopped (ShmvizSession *self,
+              guint64        now)
+{
+  if (now - self->last_stopped_poll < STOPPED_POLL_NS)
+    return;
+  self->last_stopped_poll = now;
+
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      GPid pid = g_atomic_int_get (&self->pids[i]);
+      gboolean stopped = !proc_gone (self, i) && pid_is_stopped (pid);
+
+      if (stopped != self->stopped[i])
+        {
+          self->stopped[i] = stopped;
+          push_control (self, SHMVIZ_EV_STOPPED, 0, (guint16) i, stopped ? 1 : 0, 0, 0);
+        }
+    }
+}
+
+static const char *
+held_words (guint held)
+{
+  if (held & SHMVIZ_HELD_MUTEX)
+    return _("the mutex");
+  if (held & SHMVIZ_HELD_EMPTY)
+    return _("an empty-slot token");
+  if (held & SHMVIZ_HELD_FULL)
+    return _("a full-slot token");
+  return NULL;
+}
+
+/* Nobody has progressed for the watchdog's time: say who is stopped and
+ * who waits, so a frozen demo explains itself. */
+static char *
+describe_stall (ShmvizSession *self)
+{
+  g_autoptr(GString) stopped = g_string_new (NULL);
+  g_autoptr(GString) waiting = g_string_new (NULL);
+  guint n_stopped = 0, n_waiting = 0;
+
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
+      g_autofree char *label = shmviz_proc_label (i, self->scenario.n_producers);
+      guint32 state = atomic_load (&p->state);
+
+      if (proc_gone (self, i) || state == SHMVIZ_PROC_STATE_EXITED)
+        continue;
+      if (self->stopped[i])
+        {
+          const char *held = held_words (atomic_load (&p->held) & 7);
+
+          if (n_stopped++)
+            g_string_append (stopped, ", ");
+          if (held)
+            /* Translators: "C1 (holding the mutex)" */
+            g_string_append_printf (stopped, _("%s (holding %s)"), label, held);
+          else
+            g_string_append (stopped, label);
+        }
+      else if (state == SHMVIZ_PROC_STATE_ACQUIRING)
+        {
+          guint32 sem = atomic_load (&p->wait_sem);
+
+          if (n_waiting++)
+            g_string_append (waiting, ", ");
+          /* Translators: "P1 on empty" */
+          g_string_append_printf (waiting, _("%s on %s"), label, shmviz_sem_name (sem));
+        }
+    }
+
+  if (n_stopped > 0 && n_waiting > 0)
+    return g_strdup_printf (_("Nobody has made progress for %.1f s: %s %s stopped by a signal, "
+                              "and %s %s waiting (%s). Send SIGCONT or kill it to go on."),
+                            self->watchdog_ns / 1e9, stopped->str,
+                            n_stopped == 1 ? _("is") : _("are"),
+                            n_waiting == 1 ? _("one process") : _("the others"),
+                            n_waiting == 1 ? _("is") : _("are"), waiting->str);
+  if (n_stopped > 0)
+    return g_strdup_printf (_("Nobody has made progress for %.1f s: %s %s stopped by a signal."),
+                            self->watchdog_ns / 1e9, stopped->str, n_stopped == 1 ? _("is") : _("are"));
+  if (n_waiting > 0)
+    return g_strdup_printf (_("Nobody has made progress for %.1f s: every process is waiting (%s)."),
+                            self->watchdog_ns / 1e9, waiting->str);
+  return g_strdup_printf (_("Nobody has made progress for %.1f s."), self->watchdog_ns / 1e9);
+}
+
+static void
+check_watchdog (ShmvizSession *self,
+                guint64        now)
+{
+  /* Not before the start, a pause or a barrier: nobody moved then by
+   * design. */
+  guint64 newest = self->watch_since;
+  gboolean any_live = FALSE;
+
+  for (guint i = 0; i < self->n_procs; i++)
+    {
+      newest = MAX (newest, self->last_ts[i]);
+      any_live |= !proc_gone (self, i);
+    }
+
+  /* Progress, or a state in which nobody is supposed to move. */
+  if (g_atomic_int_get (&self->paused) || self->barrier_active)
+    {
+      self->watch_since = now;
+      return;
+    }
+  if (newest + self->watchdog_ns > now || !any_live)
+    {
+      if (newest + self->watchdog_ns > now)
+        self->stall_reported = FALSE;
+      return;
+    }
+  if (self->stall_reported || shmviz_model_in_deadlock (self->model))
+    return;
+
+  self->stall_reported = TRUE;
+  notify_main_full (self, NOTIFY_STALLED, NULL, describe_stall (self));
+}
+
 static void
 check_progress (ShmvizSession *self,
                 guint64        now)
@@ -722,6 +900,12 @@ check_progress (ShmvizSession *self,
       self->deadlock_reported = TRUE;
       notify_main (self, NOTIFY_DEADLOCK, NULL);
     }
+  /* A later, different deadlock (after a recovery) is news again. */
+  if (self->deadlock_reported && !shmviz_model_in_deadlock (self->model))
+    self->deadlock_reported = FALSE;
+
+  poll_stopped (self, now);
+  check_watchdog (self, now);
 
   if (self->scenario.items == 0 || self->drained_reported)
     return;
@@ -756,6 +940,8 @@ static gpointer
 session_thread (gpointer data)
 {
   ShmvizSession *self = data;
+
+  self->watch_since = precise_now_ns ();
 
   for (;;)
     {
@@ -814,6 +1000,34 @@ typedef struct {
   guint          index;
 } Child;
 
+/* What the dead process held, from its own block in the region (POSIX
+ * semaphores have no owner to ask), and what it was doing, from the model. */
+static char *
+describe_death (ShmvizSession *self,
+                guint          i,
+                gint           status,
+                gboolean       signaled)
+{
+  ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
+  g_autofree char *label = shmviz_proc_label (i, self->scenario.n_producers);
+  g_autofree char *how = NULL;
+  const char *held = held_words (atomic_load (&p->held) & 7);
+
+  if (signaled)
+    how = g_strdup_printf (_("%s was killed by signal %d (%s)"), label, status, g_strsignal (status));
+  else if (status == SHMVIZ_WORKER_EXIT_CORRUPT)
+    how = g_strdup_printf (_("%s found the shared region corrupt and detached"), label);
+  else
+    how = g_strdup_printf (_("%s exited with status %d"), label, status);
+
+  if (held && (atomic_load (&p->held) & SHMVIZ_HELD_MUTEX))
+    return g_strdup_printf (_("%s while holding the mutex: whoever waits for it is now blocked. "
+                              "Recover to rebuild the semaphores from the buffer."), how);
+  if (held)
+    return g_strdup_printf (_("%s while holding %s."), how, held);
+  return g_strdup_printf ("%s.", how);
+}
+
 static void
 child_exited (GPid     pid,
               gint     wait_status,
@@ -827,12 +1041,14 @@ child_exited (GPid     pid,
 
   g_spawn_close_pid (pid);
   self->child_watches[i] = 0;
-  self->pids[i] = 0;
+  g_atomic_int_set (&self->pids[i], 0);
   g_atomic_int_set (&self->gone[i], 1);
   self->n_alive--;
 
   if (signaled || status != 0)
     {
+      g_free (self->death_messages[i]);
+      self->death_messages[i] = describe_death (self, i, status, signaled);
       push_control (self, SHMVIZ_EV_DIED, signaled ? 1 : 0, (guint16) i, (guint16) status, 0, 0);
       if (!self->stopping || !signaled || status != SIGKILL)
         g_signal_emit (self, signals[PROCESS_DIED], 0, i, status, signaled);
@@ -1006,6 +1222,8 @@ shmviz_session_finalize (GObject *object)
   g_clear_pointer (&self->stages, g_free);
   g_clear_pointer (&self->tails, g_free);
   g_clear_pointer (&self->last_ts, g_free);
+  g_clear_pointer (&self->stopped, g_free);
+  g_clear_pointer (&self->death_messages, g_strfreev);
   g_clear_pointer (&self->dropped_seen, g_free);
   g_clear_pointer (&self->pids, g_free);
   g_clear_pointer (&self->child_watches, g_free);
@@ -1112,6 +1330,10 @@ shmviz_session_class_init (ShmvizSessionClass *klass)
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* The watchdog: nobody progressed for a while, and why, in a sentence. */
+  signals[STALLED] =
+    g_signal_new ("stalled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -1124,6 +1346,7 @@ shmviz_session_init (ShmvizSession *self)
   self->sinks = g_array_new (FALSE, FALSE, sizeof (Sink));
   self->batch = g_array_new (FALSE, FALSE, sizeof (ShmvizEvent));
   self->main_context = g_main_context_ref_thread_default ();
+  self->watchdog_ns = WATCHDOG_NS;
 }
 
 ShmvizSession *
@@ -1201,6 +1424,8 @@ shmviz_session_start (ShmvizSession *self,
   self->gone = g_new0 (gint, self->n_procs);
   self->tails = g_new0 (guint64, self->n_procs);
   self->last_ts = g_new0 (guint64, self->n_procs);
+  self->stopped = g_new0 (gboolean, self->n_procs);
+  self->death_messages = g_new0 (char *, self->n_procs + 1);
   self->dropped_seen = g_new0 (guint64, self->n_procs);
   self->stages = g_new0 (Stage, self->n_procs + 1);
   for (guint i = 0; i <= self->n_procs; i++)
@@ -1480,4 +1705,35 @@ shmviz_session_count_items (ShmvizSession *self,
     total += atomic_load_explicit (&shmviz_region_proc (self->region, i)->items_done,
                                    memory_order_relaxed);
   return total;
+}
+
+void
+shmviz_session_recover (ShmvizSession *self)
+{
+  g_return_if_fail (SHMVIZ_IS_SESSION (self));
+
+  /* The same barrier as a mode change, into the mode in force. */
+  shmviz_session_set_mode (self, shmviz_session_get_mode (self));
+}
+
+char *
+shmviz_session_dup_death_message (ShmvizSession *self,
+                                  guint          proc)
+{
+  g_return_val_if_fail (SHMVIZ_IS_SESSION (self), NULL);
+
+  if (!self->death_messages || proc >= self->n_procs)
+    return NULL;
+  return g_strdup (self->death_messages[proc]);
+}
+
+void
+shmviz_session_set_watchdog (ShmvizSession *self,
+                             guint64        ns)
+{
+  g_return_if_fail (SHMVIZ_IS_SESSION (self));
+
+  /* Read by the session thread; a torn read of a 64-bit value cannot
+   * happen on the 64-bit targets, and a stale one only delays a report. */
+  self->watchdog_ns = MAX (ns, 100 * G_GUINT64_CONSTANT (1000000));
 }

@@ -64,6 +64,19 @@ guint          shmviz_session_get_speed    (ShmvizSession *self);
 void           shmviz_session_set_timing   (ShmvizSession *self,
                                             ShmvizTiming   timing,
                                             guint64        ns);
+/* Recovers after a worker died holding something: parks the survivors at a
+ * safe point, rebuilds in/out/count and the semaphores from the slots (the
+ * dead process's half-done slot is cleared and accounted for), bumps the
+ * region's generation and resumes.  Nothing is ever posted blindly. */
+void           shmviz_session_recover      (ShmvizSession *self);
+/* What worker @proc held and was doing when it died, in a sentence, e.g.
+ * "P2 was killed by signal 9 while holding the mutex."; NULL if alive. */
+char          *shmviz_session_dup_death_message (ShmvizSession *self,
+                                                 guint          proc);
+/* How long nobody may progress before the watchdog speaks (default 2 s). */
+void           shmviz_session_set_watchdog (ShmvizSession *self,
+                                            guint64        ns);
+
 /* Sends @signo to worker @proc (fault injection). */
 gboolean       shmviz_session_signal_worker (ShmvizSession *self,
                                              guint          proc,

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "region.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -20,5 +22,12 @@ typedef enum {
  * and returns its exit status. */
 int shmviz_worker_main (int    argc,
                         char **argv);
+
+/* Benchmarks only: appends @n_events events to the ring of process @proc
+ * of @region through the workers' own emit(), as fast as it can.  Returns
+ * how many were dropped.  Someone else must drain the ring. */
+guint64 shmviz_worker_bench_emit (ShmvizRegion *region,
+                                  guint         proc,
+                                  guint64       n_events);
 
 G_END_DECLS

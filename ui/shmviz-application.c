@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "shmviz-application.h"
 #include "shmviz-window.h"
@@ -14,6 +17,8 @@ struct _ShmvizApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  guint           sigint_id;
+  guint           sigterm_id;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvizApplication, shmviz_application, ADW_TYPE_APPLICATION)
@@ -85,6 +90,16 @@ shortcuts_activated (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  /* Ctrl+C in a terminal takes the same road as closing the window, so
+   * the workers are stopped and nothing is left in /dev/shm. */
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
@@ -114,6 +129,9 @@ shmviz_application_startup (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
+
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed::theme", G_CALLBACK (apply_theme), self,
                            G_CONNECT_SWAPPED);
@@ -136,6 +154,8 @@ shmviz_application_dispose (GObject *object)
 {
   ShmvizApplication *self = (ShmvizApplication *)object;
 
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (shmviz_application_parent_class)->dispose (object);

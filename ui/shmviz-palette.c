@@ -39,10 +39,10 @@ static const char * const slot_hex[N_PALETTES][SHMVIZ_N_SLOT_STATES] = {
 };
 
 static const char * const view_hex[N_PALETTES][SHMVIZ_N_VIEW_STATES] = {
-  /* new, running, acquiring, waiting, critical, parked, done, dead */
-  { "#9a9996", "#26a269", "#e5a50a", "#e66100", "#1c71d8", "#813d9c", "#77767b", "#a51d2d" },
-  { "#999999", "#009e73", "#f0e442", "#e69f00", "#0072b2", "#cc79a7", "#777777", "#d55e00" },
-  { "#c0c0c0", "#7cff4f", "#ffff00", "#ffa040", "#00e5ff", "#ff80ff", "#a0a0a0", "#ff5050" },
+  /* new, running, acquiring, waiting, critical, parked, done, dead, stopped */
+  { "#9a9996", "#26a269", "#e5a50a", "#e66100", "#1c71d8", "#813d9c", "#77767b", "#a51d2d", "#5e5c64" },
+  { "#999999", "#009e73", "#f0e442", "#e69f00", "#0072b2", "#cc79a7", "#777777", "#d55e00", "#56b4e9" },
+  { "#c0c0c0", "#7cff4f", "#ffff00", "#ffa040", "#00e5ff", "#ff80ff", "#a0a0a0", "#ff5050", "#ffffff" },
 };
 
 static const char * const anomaly_hex[N_PALETTES][SHMVIZ_N_ANOMALY_KINDS] = {
@@ -215,6 +215,7 @@ shmviz_palette_view_shape (ShmvizViewState state)
     case SHMVIZ_VIEW_PARKED:    return SHMVIZ_SHAPE_HATCH;
     case SHMVIZ_VIEW_DONE:      return SHMVIZ_SHAPE_CHECK;
     case SHMVIZ_VIEW_DEAD:      return SHMVIZ_SHAPE_CROSS;
+    case SHMVIZ_VIEW_STOPPED:   return SHMVIZ_SHAPE_HATCH;
     case SHMVIZ_VIEW_NEW:
     case SHMVIZ_N_VIEW_STATES:
     default:                    return SHMVIZ_SHAPE_NONE;

@@ -130,6 +130,7 @@ state_words (guint state)
     case SHMVIZ_VIEW_PARKED:    return _("paused at a barrier");
     case SHMVIZ_VIEW_DONE:      return _("done");
     case SHMVIZ_VIEW_DEAD:      return _("dead");
+    case SHMVIZ_VIEW_STOPPED:   return _("stopped (frozen by a signal)");
     default:                    return _("unknown");
     }
 }
@@ -167,6 +168,8 @@ step_words (const ShmvizProcView *pv)
       return g_strdup (_("starting"));
     case SHMVIZ_VIEW_PARKED:
       return g_strdup (_("parked"));
+    case SHMVIZ_VIEW_STOPPED:
+      return g_strdup (_("stopped: it holds what it held, and runs no step"));
     default:
       break;
     }

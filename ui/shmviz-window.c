@@ -236,11 +236,16 @@ update_mode_controls (ShmvizWindow *self)
     gtk_switch_set_active (self->sync_switch, mode != SHMVIZ_SYNC_OFF);
   gtk_menu_button_set_label (self->mode_button, mode_title (mode));
 
-  /* The whole control turns red while races are allowed. */
+  /* The whole control turns red while races are allowed, amber for the
+   * modes that are wrong on purpose. */
   if (mode == SHMVIZ_SYNC_OFF)
     gtk_widget_add_css_class (GTK_WIDGET (self->sync_box), "sync-off");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->sync_box), "sync-off");
+  if (mode == SHMVIZ_SYNC_MUTEX_ONLY || mode == SHMVIZ_SYNC_WRONG_ORDER)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_box), "sync-flawed");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_box), "sync-flawed");
 }
 
 static void
@@ -305,9 +310,31 @@ show_error (ShmvizWindow *self,
   else
     hint = _("If /dev/shm is full, free some space there (see “df -h /dev/shm”) or use fewer slots or smaller items, then restart.");
 
-  text = g_strdup_printf ("%s: %s %s", what, error->message, hint);
+  /* GError messages often end without a full stop; the hint follows. */
+  if (g_str_has_suffix (error->message, ".") || g_str_has_suffix (error->message, "!") ||
+      g_str_has_suffix (error->message, "?"))
+    text = g_strdup_printf ("%s: %s %s", what, error->message, hint);
+  else
+    text = g_strdup_printf ("%s: %s. %s", what, error->message, hint);
   self->banner_is_deadlock = FALSE;
   show_banner (self, "dialog-error-symbolic", text, _("_Restart"), "win.restart", NULL);
+}
+
+static void
+show_deadlock_banner (ShmvizWindow *self)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->have_deadlock)
+    what = shmviz_anomaly_describe (&self->last_deadlock, self->scenario.n_producers);
+  else
+    what = g_strdup (_("Deadlock: every process waits for another."));
+
+  text = g_strdup_printf ("%s %s", what, _("Switch to semaphores to recover."));
+  show_banner (self, "dialog-warning-symbolic", text, _("Use _Semaphores"),
+               "win.sync-mode", g_variant_new_string ("semaphores"));
+  self->banner_is_deadlock = TRUE;
 }
 
 static void
@@ -353,6 +380,8 @@ pull_anomalies (ShmvizWindow *self)
         {
           self->last_deadlock = *a;
           self->have_deadlock = TRUE;
+          /* Replays and late signals alike: the stream is the truth. */
+          show_deadlock_banner (self);
           break;
         }
     }
@@ -549,21 +578,13 @@ static void
 session_deadlock (ShmvizSession *session,
                   ShmvizWindow  *self)
 {
-  g_autofree char *what = NULL;
-  g_autofree char *text = NULL;
-
-  /* The deadlock report may have been folded after our last frame. */
+  /* The deadlock report may have been folded after our last frame;
+   * pulling it shows the banner. */
   pull_anomalies (self);
 
-  if (self->have_deadlock)
-    what = shmviz_anomaly_describe (&self->last_deadlock, self->scenario.n_producers);
-  else
-    what = g_strdup (_("Deadlock: every process waits for another."));
+  if (!self->banner_is_deadlock)
+    show_deadlock_banner (self);
 
-  text = g_strdup_printf ("%s %s", what, _("Switch to semaphores to recover."));
-  show_banner (self, "dialog-warning-symbolic", text, _("Use _Semaphores"),
-               "win.sync-mode", g_variant_new_string ("semaphores"));
-  self->banner_is_deadlock = TRUE;
   ensure_ticking (self);
 }
 
@@ -1216,8 +1237,12 @@ shmviz_window_close_request (GtkWindow *window)
     return GTK_WINDOW_CLASS (shmviz_window_parent_class)->close_request (window);
 
   /* Every worker must be gone, and its region with it, before the
-   * application may quit: keep it alive until the last "finished". */
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+   * application may quit: keep it alive until the last "finished".  The
+   * window stays on screen meanwhile (a second at most): with GTK 4.8 on
+   * X11, destroying a window some time after hiding it lets its surface
+   * run the layout of the freed window. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+  adw_window_title_set_subtitle (self->window_title, _("Stopping the processes…"));
   app = G_APPLICATION (gtk_window_get_application (window));
   if (app != NULL)
     {
@@ -1439,6 +1464,17 @@ shmviz_window_get_snapshot (ShmvizWindow *self)
   g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
 
   return &self->snap;
+}
+
+const char *
+shmviz_window_get_banner (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+
+  return gtk_label_get_label (self->banner_label);
 }
 
 guint

@@ -53,6 +53,8 @@ fixture_teardown (Fixture       *f,
 {
   g_autoptr(GPtrArray) left = NULL;
 
+  if (f->session)
+    g_signal_handlers_disconnect_by_data (f->session, f);
   g_clear_object (&f->session);
   g_main_loop_unref (f->loop);
   g_hash_table_unref (f->produced);

@@ -27,11 +27,15 @@
 
 static ShmvizApplication *app;
 
-typedef struct {
+typedef struct _Fixture Fixture;
+static char *save_screenshot (Fixture    *fixture,
+                              const char *name);
+
+struct _Fixture {
   ShmvizWindow *window;
   GSettings    *settings;
   gboolean      destroyed;
-} Fixture;
+};
 
 /* Main loop helpers */
 
@@ -188,6 +192,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
+  /* The start-error test hides the worker from the session. */
+  if (g_strcmp0 (data, "no-worker") == 0)
+    {
+      g_setenv ("SHMVIZ_WORKER_SAVED", g_getenv ("SHMVIZ_WORKER"), TRUE);
+      g_setenv ("SHMVIZ_WORKER", "/nonexistent/shmviz-worker", TRUE);
+      data = NULL;
+    }
+
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
 
@@ -200,6 +212,9 @@ fixture_setup (Fixture       *fixture,
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (fixture->settings, keys[i]);
   g_settings_set_uint (fixture->settings, "speed", TEST_SPEED);
+  /* A test may open the window on another mode. */
+  if (data != NULL)
+    g_settings_set_string (fixture->settings, "sync-mode", data);
 
   fixture->window = shmviz_window_new (GTK_APPLICATION (app));
   g_signal_connect (fixture->window, "destroy", G_CALLBACK (window_destroyed), fixture);
@@ -207,6 +222,12 @@ fixture_setup (Fixture       *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
 
   g_assert_true (spin_until (fixture, window_is_mapped, 10000));
+
+  if (g_getenv ("SHMVIZ_WORKER_SAVED") != NULL)
+    {
+      g_setenv ("SHMVIZ_WORKER", g_getenv ("SHMVIZ_WORKER_SAVED"), TRUE);
+      g_unsetenv ("SHMVIZ_WORKER_SAVED");
+    }
 }
 
 static void
@@ -306,6 +327,10 @@ test_sync_toggle (Fixture       *fixture,
   g_assert_cmpstr (mode, ==, "off");
 
   g_assert_true (spin_until (fixture, race_log_has_rows, 20000));
+
+  /* A second picture, with races, kept beside the first. */
+  spin_for (1500);
+  g_free (save_screenshot (fixture, "shmviz-window-races-1280x800.png"));
 
   for (guint i = 0; i < MIN (g_list_model_get_n_items (model), 50); i++)
     {
@@ -433,6 +458,92 @@ test_pause_and_step (Fixture       *fixture,
   g_assert_false (shmviz_session_get_paused (session));
 }
 
+static gboolean
+banner_is_shown (Fixture *fixture)
+{
+  return shmviz_window_get_banner (fixture->window) != NULL;
+}
+
+static gboolean
+banner_is_hidden_and_mode_semaphores (Fixture *fixture)
+{
+  return shmviz_window_get_banner (fixture->window) == NULL && mode_is_semaphores (fixture);
+}
+
+static void
+test_deadlock_banner (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *text;
+  ShmvizTotals t1, t2;
+
+  /* Opened on wrong-order, lock before waiting: a consumer that takes the
+   * mutex on an empty buffer sleeps on full while holding it, or a
+   * producer on a full one sleeps on empty; either way all stop. */
+  g_assert_cmpint (shmviz_session_get_scenario (shmviz_window_get_session (fixture->window))->sync,
+                   ==, SHMVIZ_SYNC_WRONG_ORDER);
+  if (!spin_until (fixture, banner_is_shown, 20000))
+    {
+      const ShmvizSnapshot *snap = shmviz_window_get_snapshot (fixture->window);
+
+      g_test_message ("no banner: mode %d, deadlock %d, %u anomalies, paused %d",
+                      snap->mode, snap->deadlock, snap->n_anomalies, snap->paused);
+      for (guint i = 0; i < snap->n_procs; i++)
+        g_test_message ("  proc %u: %s, waits on %u, holds 0x%x",
+                        i, shmviz_view_state_name (snap->procs[i].state),
+                        snap->procs[i].wait_sem, snap->procs[i].held);
+      {
+        GListModel *rows = shmviz_race_log_get_model (shmviz_window_get_race_log (fixture->window));
+
+        for (guint i = 0; i < MIN (g_list_model_get_n_items (rows), 5); i++)
+          {
+            g_autoptr(ShmvizAnomalyObject) row = g_list_model_get_item (rows, i);
+
+            g_test_message ("  %s %s", shmviz_anomaly_object_get_time_label (row),
+                            shmviz_anomaly_object_get_description (row));
+          }
+      }
+      g_assert_not_reached ();
+    }
+  text = shmviz_window_get_banner (fixture->window);
+  g_test_message ("banner: %s", text);
+  g_assert_nonnull (strstr (text, "semaphores"));
+  spin_for (500);
+  g_free (save_screenshot (fixture, "shmviz-window-deadlock-1280x800.png"));
+
+  /* What the banner's button does. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "sync-mode",
+                                  g_variant_new_string ("semaphores"));
+  g_assert_true (spin_until (fixture, banner_is_hidden_and_mode_semaphores, 10000));
+
+  spin_for (300);
+  engine_totals (fixture, &t1);
+  spin_for (1000);
+  engine_totals (fixture, &t2);
+  g_assert_cmpuint (t2.consumed, >, t1.consumed);
+}
+
+static void
+test_start_error (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+  const char *text = shmviz_window_get_banner (fixture->window);
+
+  /* Said in the window, with what to do, and nothing left running. */
+  g_assert_nonnull (text);
+  g_test_message ("banner: %s", text);
+  g_assert_nonnull (strstr (text, "could not start"));
+  g_assert_true (session == NULL || !shmviz_session_get_running (session));
+  g_assert_cmpuint (shmviz_window_get_n_live_sessions (fixture->window), ==, 0);
+  g_assert_cmpuint (count_own_regions (), ==, 0);
+
+  /* The banner's Restart, once the worker can be found again. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "restart", NULL);
+  g_assert_null (shmviz_window_get_banner (fixture->window));
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+}
+
 static void
 test_speed_actions (Fixture       *fixture,
                     gconstpointer  data)
@@ -451,24 +562,49 @@ test_speed_actions (Fixture       *fixture,
 }
 
 static void
-test_screenshot (Fixture       *fixture,
-                 gconstpointer  data)
+test_about_and_shortcuts (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *about = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  spin_for (300);
+  toplevels = gtk_window_list_toplevels ();
+  for (const GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      about = l->data;
+  g_assert_nonnull (about);
+  g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (fixture->window));
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (about);
+
+  /* Ctrl+? shows the shortcuts window the help-overlay resource makes. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->window), "show-help-overlay"));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  spin_for (300);
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)))));
+  gtk_widget_set_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window))), FALSE);
+}
+
+/* Renders the window at 1280 × 800 into @name under the build folder,
+ * checks that the picture is not blank, and returns its path. */
+static char *
+save_screenshot (Fixture    *fixture,
+                 const char *name)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GHashTable) colours = NULL;
   g_autofree guchar *pixels = NULL;
-  g_autofree char *path = NULL;
+  char *path;
   GtkSnapshot *snapshot;
   GskRenderer *renderer;
   guint32 background;
   guint64 differing = 0;
-  int width, height;
-
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
-  /* Let a few frames draw the running state. */
-  spin_for (800);
+  int width = 0, height = 0;
 
   /* The default size counts the frame drawn around a window without a
    * compositor; grow it until the widget itself is 1280 × 800. */
@@ -498,7 +634,7 @@ test_screenshot (Fixture       *fixture,
   g_assert_cmpint (gdk_texture_get_width (texture), ==, width);
   g_assert_cmpint (gdk_texture_get_height (texture), ==, height);
 
-  path = g_test_build_filename (G_TEST_BUILT, "shmviz-window-1280x800.png", NULL);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
@@ -521,6 +657,21 @@ test_screenshot (Fixture       *fixture,
                   g_hash_table_size (colours), differing, width * height);
   g_assert_cmpuint (g_hash_table_size (colours), >, 64);
   g_assert_cmpuint (differing, >, (guint64)width * height / 20);
+
+  return path;
+}
+
+static void
+test_screenshot (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  /* Let a few frames draw the running state. */
+  spin_for (800);
+
+  path = save_screenshot (fixture, "shmviz-window-1280x800.png");
 }
 
 static void
@@ -580,8 +731,14 @@ main (int   argc,
               fixture_setup, test_restart_on_shape_change, fixture_teardown);
   g_test_add ("/ui/window/pause-and-step", Fixture, NULL,
               fixture_setup, test_pause_and_step, fixture_teardown);
+  g_test_add ("/ui/window/deadlock-banner", Fixture, "wrong-order",
+              fixture_setup, test_deadlock_banner, fixture_teardown);
+  g_test_add ("/ui/window/start-error", Fixture, "no-worker",
+              fixture_setup, test_start_error, fixture_teardown);
   g_test_add ("/ui/window/speed", Fixture, NULL,
               fixture_setup, test_speed_actions, fixture_teardown);
+  g_test_add ("/ui/window/about-and-shortcuts", Fixture, NULL,
+              fixture_setup, test_about_and_shortcuts, fixture_teardown);
   g_test_add ("/ui/window/screenshot", Fixture, NULL,
               fixture_setup, test_screenshot, fixture_teardown);
   g_test_add ("/ui/window/close-stops-everything", Fixture, NULL,
