@@ -1466,6 +1466,14 @@ shmviz_window_get_snapshot (ShmvizWindow *self)
   return &self->snap;
 }
 
+GtkWidget *
+shmviz_window_get_scenario_panel (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->scenario_panel);
+}
+
 const char *
 shmviz_window_get_banner (ShmvizWindow *self)
 {

@@ -24,6 +24,8 @@ ShmvizRaceLog   *shmviz_window_get_race_log   (ShmvizWindow   *self);
 ShmvizTotalsBar *shmviz_window_get_totals_bar (ShmvizWindow   *self);
 /* The snapshot the views were last given. */
 const ShmvizSnapshot *shmviz_window_get_snapshot (ShmvizWindow *self);
+/* The sidebar, a ShmvizScenarioPanel. */
+GtkWidget       *shmviz_window_get_scenario_panel (ShmvizWindow *self);
 /* The text of the deadlock or error banner while it is shown, else NULL. */
 const char      *shmviz_window_get_banner     (ShmvizWindow   *self);
 /* Sessions stopped but not yet "finished", the current one included. */

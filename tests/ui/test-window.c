@@ -20,6 +20,7 @@
 
 #include "layout.h"
 #include "shmviz-application.h"
+#include "shmviz-scenario-panel.h"
 #include "shmviz-window.h"
 
 /* 20×: the default's 600 ms produce time becomes 30 ms. */
@@ -561,6 +562,70 @@ test_speed_actions (Fixture       *fixture,
   g_assert_cmpuint (shmviz_session_get_speed (session), ==, g_settings_get_uint (fixture->settings, "speed"));
 }
 
+static gboolean
+mode_is_off (Fixture *fixture)
+{
+  return shmviz_session_get_mode (shmviz_window_get_session (fixture->window)) == SHMVIZ_SYNC_OFF;
+}
+
+/* Runs what the window's single-key shortcut for @accel does, as a key
+ * press would; returns whether it took the key. */
+static gboolean
+press_single_key (Fixture    *fixture,
+                  const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accel);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (g_strcmp0 (gtk_event_controller_get_name (controller), "shmviz-single-keys") != 0)
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                 GTK_WIDGET (fixture->window), NULL);
+        }
+    }
+
+  g_error ("no single-key shortcut for %s", accel);
+}
+
+static void
+test_single_keys (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  ShmvizSession *session = shmviz_window_get_session (fixture->window);
+  ShmvizScenarioPanel *panel = SHMVIZ_SCENARIO_PANEL (shmviz_window_get_scenario_panel (fixture->window));
+  GtkSpinButton *spin = shmviz_scenario_panel_get_spin (panel, "race-window-ms");
+  guint speed = g_settings_get_uint (fixture->settings, "speed");
+
+  /* Typing into a spin button keeps its keys: no pause, no speed change. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (spin)));
+  g_assert_false (press_single_key (fixture, "space"));
+  g_assert_false (press_single_key (fixture, "minus"));
+  g_assert_false (press_single_key (fixture, "s"));
+  g_assert_false (shmviz_session_get_paused (session));
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "speed"), ==, speed);
+
+  /* Elsewhere, even on a button, they drive the run. */
+  gtk_window_set_focus (GTK_WINDOW (fixture->window), NULL);
+  g_assert_true (press_single_key (fixture, "space"));
+  g_assert_true (shmviz_session_get_paused (session));
+  g_assert_true (press_single_key (fixture, "space"));
+  g_assert_false (shmviz_session_get_paused (session));
+  g_assert_true (press_single_key (fixture, "minus"));
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "speed"), <, speed);
+  g_assert_true (press_single_key (fixture, "s"));
+  g_assert_true (spin_until (fixture, mode_is_off, 10000));
+}
+
 static void
 test_about_and_shortcuts (Fixture       *fixture,
                           gconstpointer  data)
@@ -737,6 +802,8 @@ main (int   argc,
               fixture_setup, test_start_error, fixture_teardown);
   g_test_add ("/ui/window/speed", Fixture, NULL,
               fixture_setup, test_speed_actions, fixture_teardown);
+  g_test_add ("/ui/window/single-keys", Fixture, NULL,
+              fixture_setup, test_single_keys, fixture_teardown);
   g_test_add ("/ui/window/about-and-shortcuts", Fixture, NULL,
               fixture_setup, test_about_and_shortcuts, fixture_teardown);
   g_test_add ("/ui/window/screenshot", Fixture, NULL,
