@@ -340,8 +340,10 @@ boundary (Worker *w,
 
   atomic_store_explicit (&w->me->steps, ++w->steps, memory_order_relaxed);
 
-  if ((r = delay (w, SHMVIZ_TIMING_STEP)) == STEP_STOP)
-    return STEP_STOP;
+  /* A barrier met during the pause has already parked us: the iteration
+   * must be given up, not continued on state rebuilt under it. */
+  if ((r = delay (w, SHMVIZ_TIMING_STEP)) != STEP_OK)
+    return r;
 
   for (;;)
     {
