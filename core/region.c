@@ -38,6 +38,7 @@
 struct _ShmvizRegion
 {
   char     *name;      /* NULL for wrapped memory or once unlinked */
+  int       fd;        /* the creator's, handed to the workers it spawns; else -1 */
   guint8   *base;
   gsize     size;
   gboolean  owns_mapping;
@@ -285,10 +286,10 @@ shmviz_region_create_named (const char           *name,
     }
 
   base = mmap (NULL, layout.total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  close (fd);
   if (base == MAP_FAILED)
     {
       int errsv = errno;
+      close (fd);
       shm_unlink (name);
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_FAILED,
                    _("Could not map the shared memory object: %s"), g_strerror (errsv));
@@ -297,6 +298,7 @@ shmviz_region_create_named (const char           *name,
 
   self = g_new0 (ShmvizRegion, 1);
   self->name = g_strdup (name);
+  self->fd = fd;
   self->base = base;
   self->size = layout.total;
   self->owns_mapping = TRUE;
@@ -411,6 +413,7 @@ shmviz_region_wrap (void   *base,
 
   g_return_val_if_fail (base != NULL || len == 0, NULL);
 
+  self->fd = -1;
   self->base = base;
   self->size = len;
   if (!validate (self, error))
@@ -418,13 +421,68 @@ shmviz_region_wrap (void   *base,
   return g_steal_pointer (&self);
 }
 
-ShmvizRegion *
-shmviz_region_open (const char *name,
-                    GError    **error)
+/* Takes @fd (closed in every case) and maps it after checking what it
+ * is: a worker trusts neither the name nor the descriptor it was given. */
+static ShmvizRegion *
+map_checked (int          fd,
+             const char  *what,
+             GError     **error)
 {
   g_autoptr(ShmvizRegion) self = NULL;
   struct stat st;
   void *base;
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
+                   _("%s is not a shared memory object"), what);
+      return NULL;
+    }
+  /* Someone else's object, or one others may write, is not ours to trust. */
+  if (st.st_uid != geteuid () || (st.st_mode & 0077) != 0)
+    {
+      close (fd);
+      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_PERMISSION,
+                   _("Refusing %s: it belongs to uid %u with mode %04o; expected uid %u and mode 0600"),
+                   what, (guint) st.st_uid, (guint) (st.st_mode & 07777), (guint) geteuid ());
+      return NULL;
+    }
+  if (st.st_size < (off_t) sizeof (ShmvizRegionHeader) || (guint64) st.st_size > G_MAXSIZE / 2)
+    {
+      close (fd);
+      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
+                   _("%s has an impossible size (%" G_GINT64_FORMAT " bytes)"),
+                   what, (gint64) st.st_size);
+      return NULL;
+    }
+
+  base = mmap (NULL, (gsize) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close (fd);
+  if (base == MAP_FAILED)
+    {
+      int errsv = errno;
+      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_FAILED,
+                   _("Could not map %s: %s"), what, g_strerror (errsv));
+      return NULL;
+    }
+
+  self = g_new0 (ShmvizRegion, 1);
+  self->fd = -1;
+  self->base = base;
+  self->size = (gsize) st.st_size;
+  self->owns_mapping = TRUE;
+  /* A worker never unlinks: the name stays NULL here on purpose. */
+  if (!validate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+ShmvizRegion *
+shmviz_region_open (const char *name,
+                    GError    **error)
+{
   int fd;
 
   g_return_val_if_fail (name != NULL, NULL);
@@ -444,51 +502,32 @@ shmviz_region_open (const char *name,
                    _("Could not open the shared memory object %s: %s"), name, g_strerror (errsv));
       return NULL;
     }
+  return map_checked (fd, name, error);
+}
 
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("%s is not a shared memory object"), name);
-      return NULL;
-    }
-  /* Someone else's object, or one others may write, is not ours to trust. */
-  if (st.st_uid != geteuid () || (st.st_mode & 0077) != 0)
-    {
-      close (fd);
-      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_PERMISSION,
-                   _("Refusing %s: it belongs to uid %u with mode %04o; expected uid %u and mode 0600"),
-                   name, (guint) st.st_uid, (guint) (st.st_mode & 07777), (guint) geteuid ());
-      return NULL;
-    }
-  if (st.st_size < (off_t) sizeof (ShmvizRegionHeader) || (guint64) st.st_size > G_MAXSIZE / 2)
-    {
-      close (fd);
-      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("%s has an impossible size (%" G_GINT64_FORMAT " bytes)"),
-                   name, (gint64) st.st_size);
-      return NULL;
-    }
+ShmvizRegion *
+shmviz_region_open_fd (int      fd,
+                       GError **error)
+{
+  g_autofree char *what = g_strdup_printf (_("descriptor %d"), fd);
+  int own;
 
-  base = mmap (NULL, (gsize) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  close (fd);
-  if (base == MAP_FAILED)
+  /* A private duplicate: the caller's descriptor stays as it was. */
+  own = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  if (own < 0)
     {
       int errsv = errno;
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_FAILED,
-                   _("Could not map %s: %s"), name, g_strerror (errsv));
+                   _("Could not use %s: %s"), what, g_strerror (errsv));
       return NULL;
     }
+  return map_checked (own, what, error);
+}
 
-  self = g_new0 (ShmvizRegion, 1);
-  self->base = base;
-  self->size = (gsize) st.st_size;
-  self->owns_mapping = TRUE;
-  /* A worker never unlinks: the name stays NULL here on purpose. */
-  if (!validate (self, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
+int
+shmviz_region_get_fd (ShmvizRegion *self)
+{
+  return self->fd;
 }
 
 void
@@ -509,6 +548,8 @@ shmviz_region_free (ShmvizRegion *self)
   if (!self)
     return;
   shmviz_region_unlink (self);
+  if (self->fd >= 0)
+    close (self->fd);
   if (self->owns_mapping && self->base)
     munmap (self->base, self->size);
   g_free (self);

@@ -40,6 +40,12 @@ ShmvizRegion *shmviz_region_create_named (const char          *name,
  * and size with fstat, then validates the header. */
 ShmvizRegion *shmviz_region_open        (const char           *name,
                                          GError              **error);
+/* The same checks on a descriptor inherited from the supervisor, which is
+ * how workers get the region: its name is gone by the time they start. */
+ShmvizRegion *shmviz_region_open_fd     (int                   fd,
+                                         GError              **error);
+/* The creator's descriptor of the object, -1 for opened or wrapped ones. */
+int           shmviz_region_get_fd      (ShmvizRegion         *region);
 /* Validates @len bytes at @base as a region without opening anything;
  * the fuzz target and the tests use this. Returns a region that borrows @base. */
 ShmvizRegion *shmviz_region_wrap        (void                 *base,

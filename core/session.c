@@ -108,7 +108,6 @@ struct _ShmvizSession
   guint64        *last_ts;         /* newest event drained from each ring */
   guint64        *dropped_seen;
   GArray         *batch;
-  gboolean        unlinked;
   gboolean        barrier_active;
   guint32         barrier_epoch;
   guint           barrier_mode;
@@ -558,22 +557,6 @@ proc_gone (ShmvizSession *self,
 }
 
 static void
-maybe_unlink (ShmvizSession *self)
-{
-  /* Once every worker has the region mapped nobody needs its name, and an
-   * unnamed object cannot leak whatever happens to us later. */
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-
-      if (atomic_load (&p->pid) == 0 && !proc_gone (self, i))
-        return;
-    }
-  shmviz_region_unlink (self->region);
-  self->unlinked = TRUE;
-}
-
-static void
 begin_barrier (ShmvizSession *self,
                guint          mode)
 {
@@ -974,8 +957,6 @@ session_thread (gpointer data)
 
       if (self->barrier_active)
         progress_barrier (self);
-      if (!self->unlinked)
-        maybe_unlink (self);
       check_progress (self, now);
 
       if (backlog)
@@ -1065,9 +1046,13 @@ spawn_worker (ShmvizSession *self,
 {
   g_autofree char *index_str = g_strdup_printf ("%u", index);
   g_autofree char *parent_str = g_strdup_printf ("%d", (int) getpid ());
+  /* The worker maps the object through an inherited descriptor: the name
+   * is unlinked before anyone starts, so nothing can leak in /dev/shm. */
+  const int source_fds[] = { shmviz_region_get_fd (self->region) };
+  const int target_fds[] = { 3 };
   const char *argv[] = {
     self->worker_path,
-    shmviz_region_get_name (self->region),
+    "fd:3",
     index_str,
     parent_str,
     NULL
@@ -1076,8 +1061,10 @@ spawn_worker (ShmvizSession *self,
   Child *child;
   GPid pid;
 
-  if (!g_spawn_async (NULL, (char **) argv, NULL,
-                      G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, error))
+  if (!g_spawn_async_with_pipes_and_fds (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                         NULL, NULL, -1, -1, -1,
+                                         source_fds, target_fds, G_N_ELEMENTS (source_fds),
+                                         &pid, NULL, NULL, NULL, error))
     {
       g_mutex_lock (&self->lock);
       self->control_floor = 0;
@@ -1417,6 +1404,8 @@ shmviz_session_start (ShmvizSession *self,
 
   if (!(self->region = shmviz_region_create (&self->scenario, error)))
     return FALSE;
+  /* Workers inherit the descriptor, so the name has no use past this. */
+  shmviz_region_unlink (self->region);
 
   self->n_procs = self->scenario.n_producers + self->scenario.n_consumers;
   self->pids = g_new0 (GPid, self->n_procs);
@@ -1434,6 +1423,13 @@ shmviz_session_start (ShmvizSession *self,
   push_control (self, SHMVIZ_EV_SESSION, 0, 0, (guint16) self->scenario.n_slots, 0, self->scenario.seed);
   push_control (self, SHMVIZ_EV_MODE, 0, 0, (guint16) self->scenario.sync, 0, 0);
   push_control (self, SHMVIZ_EV_SPEED, 0, 0, 0, 0, self->scenario.speed_permille);
+  /* Paused before the start ("you are the scheduler", --schedule): no
+   * worker may pass a step boundary that nobody granted. */
+  if (self->paused)
+    {
+      atomic_store (&shmviz_region_header (self->region)->run_state, SHMVIZ_RUN_PAUSED);
+      push_control (self, SHMVIZ_EV_PAUSE, 0, 0, 1, 0, 0);
+    }
 
   self->running = TRUE;
   self->thread = g_thread_new ("shmviz-session", session_thread, self);

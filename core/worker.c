@@ -996,7 +996,7 @@ shmviz_worker_main (int    argc,
       !g_ascii_string_to_unsigned (argv[2], 10, 0, SHMVIZ_MAX_PROCS - 1, &index, NULL) ||
       !g_ascii_string_to_unsigned (argv[3], 10, 1, G_MAXINT32, &parent, NULL))
     {
-      fprintf (stderr, "usage: shmviz-worker REGION-NAME PROC-INDEX PARENT-PID\n"
+      fprintf (stderr, "usage: shmviz-worker fd:N|REGION-NAME PROC-INDEX PARENT-PID\n"
                        "(started by shmviz itself, not meant to be run by hand)\n");
       return SHMVIZ_WORKER_EXIT_USAGE;
     }
@@ -1006,7 +1006,24 @@ shmviz_worker_main (int    argc,
   if (getppid () != (pid_t) parent)
     return SHMVIZ_WORKER_EXIT_ORPHAN;
 
-  if (!(region = shmviz_region_open (argv[1], &error)))
+  /* "fd:N": the region's descriptor inherited from the supervisor, whose
+   * name is already gone; a name is still accepted for tools. */
+  if (g_str_has_prefix (argv[1], "fd:"))
+    {
+      guint64 fd;
+
+      if (!g_ascii_string_to_unsigned (argv[1] + 3, 10, 3, 1023, &fd, NULL))
+        {
+          fprintf (stderr, "shmviz-worker: “%s” is not a descriptor\n", argv[1]);
+          return SHMVIZ_WORKER_EXIT_USAGE;
+        }
+      region = shmviz_region_open_fd ((int) fd, &error);
+      close ((int) fd);
+    }
+  else
+    region = shmviz_region_open (argv[1], &error);
+
+  if (!region)
     {
       fprintf (stderr, "shmviz-worker: %s\n", error->message);
       return SHMVIZ_WORKER_EXIT_REGION;
