@@ -27,6 +27,7 @@ static const char * const worker_kind_names[] = {
   [SHMVIZ_EV_PARKED]     = "parked",
   [SHMVIZ_EV_RESUMED]    = "resumed",
   [SHMVIZ_EV_EXIT]       = "exit",
+  [SHMVIZ_EV_REPAIR]     = "repair",
 };
 
 static const char * const supervisor_kind_names[] = {

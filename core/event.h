@@ -70,6 +70,11 @@ typedef enum {
   SHMVIZ_EV_PARKED,       /* value = epoch */
   SHMVIZ_EV_RESUMED,      /* value = epoch */
   SHMVIZ_EV_EXIT,         /* other = items done */
+  SHMVIZ_EV_REPAIR,       /* robust-mutex: took the lock from a dead owner and
+                           * repaired: slot = dead proc (or SHMVIZ_PROC_SUPERVISOR
+                           * if unknown), value = count, other = packed
+                           * in/out/count, item = empty << 32 | full values,
+                           * detail = tokens given back */
 
   /* Supervisor (proc = SHMVIZ_PROC_SUPERVISOR); slot = target process where
    * one applies. */

@@ -19,6 +19,7 @@
  */
 #pragma once
 
+#include <pthread.h>
 #include <semaphore.h>
 #include <stddef.h>
 #include <stdatomic.h>
@@ -106,6 +107,9 @@ typedef struct {
   _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t out;
   _Alignas (SHMVIZ_CACHELINE) _Atomic uint32_t count;
   _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t next_item_quota; /* items not yet claimed by producers */
+  /* robust-mutex mode: replaces the binary semaphore; process-shared and
+   * robust, so the next locker learns that the owner died (EOWNERDEAD). */
+  _Alignas (SHMVIZ_CACHELINE) pthread_mutex_t robust_mutex;
 } ShmvizRegionHeader;
 
 typedef struct {
@@ -132,7 +136,9 @@ typedef struct {
    * stamped after the drainer reads this 1.  Lets the drainer merge rings in
    * exact timestamp order without a lock (see session.c). */
   _Atomic uint32_t idle;
-  uint8_t _pad0[SHMVIZ_CACHELINE - 52];
+  /* Producers: the last sequence number used, so a worker started again
+   * at this index never reuses an item id. */
+  _Atomic uint64_t last_seq;
 
   /* Event ring: the worker writes head, the drainer writes tail. */
   _Alignas (SHMVIZ_CACHELINE) _Atomic uint64_t head;

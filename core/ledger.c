@@ -593,6 +593,16 @@ fold_worker (ShmvizLedger      *self,
       p->live = FALSE;
       break;
 
+    case SHMVIZ_EV_REPAIR:
+      if (ev->slot < self->n_procs)
+        self->procs[ev->slot].held = 0;
+      self->sem_value[SHMVIZ_SEM_EMPTY] = (gint) (ev->item >> 32);
+      self->sem_value[SHMVIZ_SEM_FULL] = (gint) (guint32) ev->item;
+      self->sem_value[SHMVIZ_SEM_MUTEX] = 0;
+      /* The repaired indices agree by construction. */
+      self->drift_reported = 0;
+      break;
+
     case SHMVIZ_EV_START:
       p->live = TRUE;
       p->dead = FALSE;

@@ -288,6 +288,20 @@ fold_worker (ShmvizModel       *self,
       set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
       break;
 
+    case SHMVIZ_EV_REPAIR:
+      /* The repairer took the lock from a dead owner: the dead one holds
+       * nothing any more, and the values are the repaired ones. */
+      if (ev->slot < self->n_procs)
+        self->procs[ev->slot].held = 0;
+      self->mutex_owner = ev->proc;
+      self->in = SHMVIZ_UNPACK_IN (ev->other);
+      self->out = SHMVIZ_UNPACK_OUT (ev->other);
+      self->count = SHMVIZ_UNPACK_COUNT (ev->other);
+      self->sem_value[SHMVIZ_SEM_EMPTY] = (gint) (ev->item >> 32);
+      self->sem_value[SHMVIZ_SEM_FULL] = (gint) (guint32) ev->item;
+      self->sem_value[SHMVIZ_SEM_MUTEX] = 0;
+      break;
+
     case SHMVIZ_EV_ABANDON:
       /* It released nothing; the RESYNC that follows restores the values. */
       set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_RUNNING, 0);

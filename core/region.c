@@ -204,6 +204,7 @@ init_region (ShmvizRegion         *self,
   sem_init (&h->sems[SHMVIZ_SEM_EMPTY], 1, scenario->n_slots);
   sem_init (&h->sems[SHMVIZ_SEM_FULL], 1, 0);
   sem_init (&h->sems[SHMVIZ_SEM_MUTEX], 1, 1);
+  shmviz_region_init_robust_mutex (self);
   /* An empty queue at position 0, whatever mode runs first. */
   shmviz_lockfree_reset (self, 0, 0);
 
@@ -738,4 +739,17 @@ shmviz_region_sweep_stale (const char *dir_path)
     }
 
   return removed;
+}
+
+void
+shmviz_region_init_robust_mutex (ShmvizRegion *self)
+{
+  ShmvizRegionHeader *h = shmviz_region_header (self);
+  pthread_mutexattr_t attr;
+
+  pthread_mutexattr_init (&attr);
+  pthread_mutexattr_setpshared (&attr, PTHREAD_PROCESS_SHARED);
+  pthread_mutexattr_setrobust (&attr, PTHREAD_MUTEX_ROBUST);
+  pthread_mutex_init (&h->robust_mutex, &attr);
+  pthread_mutexattr_destroy (&attr);
 }

@@ -77,6 +77,10 @@ guint         shmviz_region_n_procs     (ShmvizRegion         *region);
 guint         shmviz_region_item_size   (ShmvizRegion         *region);
 guint         shmviz_region_ring_capacity (ShmvizRegion       *region);
 
+/* (Re)initializes the robust-mutex mode's mutex; only while no process
+ * can be locking it (creation, or every worker parked). */
+void          shmviz_region_init_robust_mutex (ShmvizRegion *region);
+
 /* Size a region for @scenario would need; 0 if the scenario is out of range. */
 gsize         shmviz_region_size_for    (const ShmvizScenario *scenario,
                                          guint                *ring_capacity);

@@ -1733,3 +1733,42 @@ shmviz_session_set_watchdog (ShmvizSession *self,
    * happen on the 64-bit targets, and a stale one only delays a report. */
   self->watchdog_ns = MAX (ns, 100 * G_GUINT64_CONSTANT (1000000));
 }
+
+gboolean
+shmviz_session_restart_worker (ShmvizSession *self,
+                               guint          proc,
+                               GError       **error)
+{
+  ShmvizRegionHeader *h;
+  ShmvizProcBlock *p;
+
+  g_return_val_if_fail (SHMVIZ_IS_SESSION (self), FALSE);
+
+  if (!self->running || self->stopping || proc >= self->n_procs || !proc_gone (self, proc))
+    {
+      g_set_error (error, SHMVIZ_SESSION_ERROR, SHMVIZ_SESSION_ERROR_FAILED,
+                   _("Process %u cannot be started again: it is not dead"), proc + 1);
+      return FALSE;
+    }
+
+  h = shmviz_region_header (self->region);
+  p = shmviz_region_proc (self->region, proc);
+  /* Its ring, counters and sequence number carry on; what it held and
+   * where it was do not. */
+  atomic_store (&p->held, 0);
+  atomic_store (&p->state, SHMVIZ_PROC_STATE_NEW);
+  atomic_store (&p->step_credit, 0);
+  atomic_store (&p->parked_epoch, atomic_load (&h->released_epoch));
+  atomic_store (&p->pid, 0);
+  atomic_store (&p->idle, 1);
+  self->stopped[proc] = FALSE;
+  g_clear_pointer (&self->death_messages[proc], g_free);
+  g_atomic_int_set (&self->gone[proc], 0);
+
+  if (!spawn_worker (self, proc, error))
+    {
+      g_atomic_int_set (&self->gone[proc], 1);
+      return FALSE;
+    }
+  return TRUE;
+}

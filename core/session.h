@@ -69,6 +69,11 @@ void           shmviz_session_set_timing   (ShmvizSession *self,
  * dead process's half-done slot is cleared and accounted for), bumps the
  * region's generation and resumes.  Nothing is ever posted blindly. */
 void           shmviz_session_recover      (ShmvizSession *self);
+/* Starts worker @proc again after it died; a producer goes on with its own
+ * item numbering, so no id is ever used twice. */
+gboolean       shmviz_session_restart_worker (ShmvizSession *self,
+                                              guint          proc,
+                                              GError       **error);
 /* What worker @proc held and was doing when it died, in a sentence, e.g.
  * "P2 was killed by signal 9 while holding the mutex."; NULL if alive. */
 char          *shmviz_session_dup_death_message (ShmvizSession *self,

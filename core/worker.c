@@ -29,6 +29,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,6 +91,7 @@ typedef struct {
    * read-modify-written in shared memory. */
   guint64             steps;
   guint32             held;
+  gboolean            robust_held; /* we own the robust mutex */
   guint64             ring_limit; /* head may grow to this without a look at tail */
   guint               spin[SHMVIZ_N_SEMS + 1];  /* adaptive budgets; the last for lock-free */
   ShmvizLockFreeHeader *lf;
@@ -260,6 +263,13 @@ park (Worker  *w,
   ShmvizRegionHeader *h = w->h;
 
   emit (w, SHMVIZ_EV_ABANDON, 0, 0, (guint16) at_step, w->pending, 0);
+  /* The semaphores are rebuilt under us, but a pthread mutex is owned and
+   * listed in our robust list: it must be given back by us. */
+  if (w->robust_held)
+    {
+      pthread_mutex_unlock (&h->robust_mutex);
+      w->robust_held = FALSE;
+    }
   set_held (w, 0);
   set_state (w, SHMVIZ_PROC_STATE_PARKED);
   w->epoch = epoch;
@@ -545,6 +555,201 @@ advance (Worker           *w,
                              atomic_load_explicit (&h->count, memory_order_relaxed)));
 }
 
+/* Alive and not a zombie: a killed worker stays a zombie until the
+ * supervisor reaps it, and what it held must not count as held. */
+static gboolean
+pid_alive (pid_t pid)
+{
+  char path[64], buf[512];
+  const char *p;
+  ssize_t n;
+  int fd;
+
+  if (pid <= 0 || kill (pid, 0) != 0)
+    return FALSE;
+  g_snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  if ((fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return FALSE;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return FALSE;
+  buf[n] = '\0';
+  if (!(p = strrchr (buf, ')')) || p[1] != ' ')
+    return TRUE;
+  return p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Counts of tokens live workers hold, from their own blocks. */
+static guint
+live_holders (Worker  *w,
+              guint32  bit)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < shmviz_region_n_procs (w->region); i++)
+    {
+      ShmvizProcBlock *p = shmviz_region_proc (w->region, i);
+
+      /* Ourselves included: the repairer took its counting token before
+       * it got the lock. */
+      if ((atomic_load (&p->held) & bit) != 0 &&
+          (i == w->index || pid_alive (atomic_load (&p->pid))))
+        n++;
+    }
+  return n;
+}
+
+/* Brings a semaphore up to @target tokens in all (free ones plus those
+ * live workers hold).  Only ever posts: a dead owner leaks tokens, it
+ * never makes extra ones. */
+static guint
+top_up (Worker    *w,
+        ShmvizSem  sem,
+        guint32    held_bit,
+        gint       target)
+{
+  guint posted = 0;
+  int value = 0;
+
+  sem_getvalue (&w->h->sems[sem], &value);
+  for (gint have = value + (gint) live_holders (w, held_bit); have < target; have++)
+    {
+      sem_post (&w->h->sems[sem]);
+      posted++;
+    }
+  return posted;
+}
+
+/* We got the robust mutex from a dead owner (EOWNERDEAD): make what it
+ * protects consistent again before marking it so.  The dead process may
+ * have stopped anywhere in its critical section: a half-written slot is
+ * cleared (its write was never recorded), a half-read one is restored
+ * (its read was never recorded), the indices are recomputed from the
+ * slots, and the counting tokens it took are given back. */
+static void
+repair_after_owner_death (Worker *w)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint n = w->n_slots;
+  guint out = atomic_load (&h->out) % n;
+  guint full = 0, posted = 0;
+  guint16 dead = SHMVIZ_PROC_SUPERVISOR;
+  int empty_value = 0, full_value = 0;
+
+  for (guint i = 0; i < shmviz_region_n_procs (w->region); i++)
+    {
+      ShmvizProcBlock *p = shmviz_region_proc (w->region, i);
+      pid_t pid = atomic_load (&p->pid);
+
+      if (i != w->index && (atomic_load (&p->held) & SHMVIZ_HELD_MUTEX) && !pid_alive (pid))
+        dead = (guint16) i;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      ShmvizSlotHeader *slot = shmviz_region_slot (w->region, i);
+      guint32 state = atomic_load (&slot->state);
+
+      if (state == SHMVIZ_SLOT_WRITING)
+        atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
+      else if (state == SHMVIZ_SLOT_READING)
+        atomic_store (&slot->state, SHMVIZ_SLOT_FULL);
+      if (atomic_load (&slot->state) == SHMVIZ_SLOT_FULL)
+        full++;
+    }
+
+  /* A consumer that read the slot at `out` but died before moving on. */
+  for (guint k = 0; full > 0 && k < n; k++)
+    {
+      if (atomic_load (&shmviz_region_slot (w->region, out)->state) == SHMVIZ_SLOT_FULL)
+        break;
+      out = (out + 1) % n;
+    }
+  atomic_store (&h->out, out);
+  atomic_store (&h->in, (out + full) % n);
+  atomic_store (&h->count, full);
+
+  posted += top_up (w, SHMVIZ_SEM_EMPTY, SHMVIZ_HELD_EMPTY, (gint) (n - full));
+  posted += top_up (w, SHMVIZ_SEM_FULL, SHMVIZ_HELD_FULL, (gint) full);
+  if (dead != SHMVIZ_PROC_SUPERVISOR)
+    atomic_store (&shmviz_region_proc (w->region, dead)->held, 0);
+
+  sem_getvalue (&h->sems[SHMVIZ_SEM_EMPTY], &empty_value);
+  sem_getvalue (&h->sems[SHMVIZ_SEM_FULL], &full_value);
+  pthread_mutex_consistent (&h->robust_mutex);
+
+  emit (w, SHMVIZ_EV_REPAIR, (guint8) MIN (posted, 255), dead, (guint16) full,
+        ((guint64) (guint32) MAX (empty_value, 0) << 32) | (guint32) MAX (full_value, 0),
+        SHMVIZ_PACK_INDICES ((out + full) % n, out, full));
+}
+
+/* The robust-mutex mode's lock: the same WAIT/BLOCKED/ACQUIRED steps as the
+ * binary semaphore it replaces, so the views need not know. */
+static StepResult
+robust_lock (Worker *w)
+{
+  ShmvizRegionHeader *h = w->h;
+  guint32 saved_state = atomic_load_explicit (&w->me->state, memory_order_relaxed);
+  int r;
+
+  atomic_store_explicit (&w->me->wait_sem, SHMVIZ_SEM_MUTEX, memory_order_relaxed);
+  set_state (w, SHMVIZ_PROC_STATE_ACQUIRING);
+  emit (w, SHMVIZ_EV_WAIT, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+
+  r = pthread_mutex_trylock (&h->robust_mutex);
+  if (r == EBUSY)
+    {
+      emit (w, SHMVIZ_EV_BLOCKED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+      for (;;)
+        {
+          guint64 deadline = now_ns () + POLL_NS;
+          struct timespec ts = {
+            .tv_sec = deadline / 1000000000u,
+            .tv_nsec = deadline % 1000000000u,
+          };
+
+          idle_begin (w->me);
+          r = pthread_mutex_clocklock (&h->robust_mutex, CLOCK_MONOTONIC, &ts);
+          idle_end (w->me);
+          if (r != ETIMEDOUT)
+            break;
+          check_parent (w);
+          if (atomic_load (&h->run_state) == SHMVIZ_RUN_STOPPING)
+            return STEP_STOP;
+          if (atomic_load (&h->epoch) != w->epoch)
+            return park (w, atomic_load (&h->epoch), SHMVIZ_EV_BLOCKED);
+        }
+    }
+
+  if (r != 0 && r != EOWNERDEAD)
+    {
+      fprintf (stderr, "shmviz-worker %u: robust mutex: %s\n", w->index, g_strerror (r));
+      _exit (SHMVIZ_WORKER_EXIT_CORRUPT);
+    }
+
+  w->robust_held = TRUE;
+  set_held (w, w->held | SHMVIZ_HELD_MUTEX);
+  set_state (w, SHMVIZ_PROC_STATE_CRITICAL);
+  emit (w, SHMVIZ_EV_ACQUIRED, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  (void) saved_state;
+  if (r == EOWNERDEAD)
+    repair_after_owner_death (w);
+  return STEP_OK;
+}
+
+static void
+robust_unlock (Worker *w)
+{
+  /* Cleared first: the block never claims a lock we no longer own (the
+   * converse is harmless, EOWNERDEAD tells the next locker anyway). */
+  set_held (w, w->held & ~SHMVIZ_HELD_MUTEX);
+  w->robust_held = FALSE;
+  pthread_mutex_unlock (&w->h->robust_mutex);
+  set_state (w, SHMVIZ_PROC_STATE_RUNNING);
+  emit (w, SHMVIZ_EV_POST, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+}
+
 /* Takes the locks @mode asks for, in its order.  @counting is EMPTY for a
  * producer, FULL for a consumer. */
 static StepResult
@@ -567,6 +772,11 @@ enter (Worker    *w,
 
     case SHMVIZ_SYNC_MUTEX_ONLY:
       return acquire (w, SHMVIZ_SEM_MUTEX);
+
+    case SHMVIZ_SYNC_ROBUST_MUTEX:
+      if ((r = acquire (w, counting)) != STEP_OK || (r = boundary (w, SHMVIZ_EV_ACQUIRED)) != STEP_OK)
+        return r;
+      return robust_lock (w);
 
     case SHMVIZ_SYNC_OFF:
     case SHMVIZ_N_SYNC_MODES:
@@ -598,6 +808,16 @@ leave (Worker    *w,
 
     case SHMVIZ_SYNC_MUTEX_ONLY:
       release (w, SHMVIZ_SEM_MUTEX, SHMVIZ_HELD_MUTEX);
+      return STEP_OK;
+
+    case SHMVIZ_SYNC_ROBUST_MUTEX:
+      /* Posted before unlocking, unlike the textbook order: a repairer
+       * holding the lock then never meets a token half converted from
+       * empty to full, whose owner it could not tell apart. */
+      release (w, signal, token);
+      if ((r = boundary (w, SHMVIZ_EV_POST)) != STEP_OK)
+        return r;
+      robust_unlock (w);
       return STEP_OK;
 
     case SHMVIZ_SYNC_OFF:
@@ -867,6 +1087,7 @@ produce_one (Worker   *w,
       STEP (delay (w, SHMVIZ_TIMING_PRODUCE));
       w->claimed = FALSE;
       w->pending = SHMVIZ_ITEM_ID (w->role_index, ++w->seq);
+      atomic_store_explicit (&w->me->last_seq, w->seq, memory_order_relaxed);
       shmviz_item_fill (w->pending, w->payload, w->item_size);
       emit (w, SHMVIZ_EV_PRODUCE, 0, 0, 0, w->pending, 0);
       STEP (boundary (w, SHMVIZ_EV_PRODUCE));
@@ -1054,7 +1275,12 @@ shmviz_worker_main (int    argc,
     w.spin[i] = SPIN_START;
   /* Our ring may hold events of an earlier incarnation at this index. */
   w.head = atomic_load (&w.me->head);
-  w.epoch = atomic_load (&w.h->epoch);
+  /* Started again at this index: go on where the last one stopped. */
+  w.seq = atomic_load (&w.me->last_seq);
+  w.items_done = atomic_load (&w.me->items_done);
+  /* The barrier released last: one in progress now parks us at our first
+   * step, so a worker started during a rebuild never runs under it. */
+  w.epoch = atomic_load (&w.h->released_epoch);
 
   atomic_store (&w.me->parked_epoch, w.epoch);
   set_held (&w, 0);

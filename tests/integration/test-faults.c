@@ -412,6 +412,91 @@ test_evil_writer (Fixture       *f,
   g_assert_cmpuint (heap_end, <, heap_start + 512);
 }
 
+static void
+count_repairs (const ShmvizEvent *events,
+               guint              n_events,
+               gpointer           data)
+{
+  gint *repairs = data;
+
+  for (guint i = 0; i < n_events; i++)
+    if (events[i].kind == SHMVIZ_EV_REPAIR)
+      g_atomic_int_inc (repairs);
+}
+
+/* robust-mutex: whoever locks after the owner was killed gets EOWNERDEAD,
+ * repairs and goes on; a hundred times, with the killed worker started
+ * again each time. */
+static void
+test_robust_mutex_owner_killed (Fixture       *f,
+                                gconstpointer  data)
+{
+  ShmvizScenario sc;
+  ShmvizRegion *region;
+  ShmvizTotals t;
+  gint repairs = 0;
+  guint kills = 0;
+  guint n_kills = GPOINTER_TO_UINT (data);
+
+  init_scenario (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.n_slots = 4;
+  sc.sync = SHMVIZ_SYNC_ROBUST_MUTEX;
+  /* Inside the critical section most of the time. */
+  sc.timing_ns[SHMVIZ_TIMING_RACE_WINDOW] = 2 * 1000 * 1000;
+
+  f->session = shmviz_session_new (&sc);
+  shmviz_session_add_sink (f->session, count_repairs, &repairs);
+  g_signal_connect (f->session, "finished", G_CALLBACK (on_finished), f);
+  {
+    g_autoptr(GError) error = NULL;
+    shmviz_session_start (f->session, &error);
+    g_assert_no_error (error);
+  }
+  region = shmviz_session_get_region (f->session);
+
+  while (kills < n_kills)
+    {
+      g_autoptr(GError) error = NULL;
+      gint before = g_atomic_int_get (&repairs);
+      guint victim = G_MAXUINT;
+      GPid pid;
+
+      RUN_UNTIL (f, ({
+        for (guint i = 0; i < 4 && victim == G_MAXUINT; i++)
+          if (atomic_load (&shmviz_region_proc (region, i)->held) & SHMVIZ_HELD_MUTEX)
+            victim = i;
+        victim != G_MAXUINT; }), 5000);
+      g_assert_cmpuint (victim, !=, G_MAXUINT);
+
+      pid = shmviz_session_get_worker_pid (f->session, victim);
+      g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+      kills++;
+
+      /* The next locker finds the owner dead and repairs. */
+      RUN_UNTIL (f, g_atomic_int_get (&repairs) > before &&
+                    shmviz_session_get_worker_pid (f->session, victim) == 0, 5000);
+      g_assert_cmpint (g_atomic_int_get (&repairs), >, before);
+
+      shmviz_session_restart_worker (f->session, victim, &error);
+      g_assert_no_error (error);
+    }
+
+  run_for (f, 200);
+  stop_and_wait (f);
+
+  shmviz_model_get_totals (shmviz_session_get_model (f->session), &t);
+  g_test_message ("%u kills, %d repairs, produced %" G_GUINT64_FORMAT " consumed %" G_GUINT64_FORMAT
+                  " lost %" G_GUINT64_FORMAT " dup %" G_GUINT64_FORMAT " drift %" G_GUINT64_FORMAT,
+                  kills, repairs, t.produced, t.consumed, t.lost, t.duplicated, t.index_drift);
+  g_assert_cmpint (repairs, ==, (gint) n_kills);
+  g_assert_cmpuint (t.produced, ==, t.consumed + t.lost + t.in_buffer);
+  /* The repairs kept the buffer a buffer: nothing read twice, nothing read
+   * from an empty slot, and the indices agree. */
+  g_assert_cmpuint (t.duplicated + t.empty_reads + t.index_drift, ==, 0);
+}
+
 /* A region file as the sweep sees it, in a scratch directory. */
 static void
 write_fake_region (const char *dir,
@@ -489,6 +574,8 @@ main (int    argc,
               fixture_setup, test_killed_holding_mutex, fixture_teardown);
   g_test_add ("/faults/stopped-consumer", Fixture, NULL,
               fixture_setup, test_stopped_consumer, fixture_teardown);
+  g_test_add ("/faults/robust-mutex/owner-killed-100-times", Fixture, GUINT_TO_POINTER (100),
+              fixture_setup, test_robust_mutex_owner_killed, fixture_teardown);
   g_test_add ("/faults/evil-writer", Fixture, GUINT_TO_POINTER (g_test_slow () ? 30 : 6),
               fixture_setup, test_evil_writer, fixture_teardown);
 
