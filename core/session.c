@@ -38,6 +38,10 @@
 /* Folding is the slow part: bound it per round so that the rings, which
  * are cheap to copy out, are emptied often whatever the backlog. */
 #define MERGE_MAX_EVENTS    32768
+/* Unmerged events staged in all (32 MiB) and per ring at least: beyond,
+ * back-pressure. */
+#define STAGED_MAX_EVENTS   (1024 * 1024)
+#define STAGE_MIN_EVENTS    (16 * 1024)
 #define STALL_NS            (300 * G_GUINT64_CONSTANT (1000000))
 #define STALL_CHECK_NS      (20 * G_GUINT64_CONSTANT (1000000))
 #define BARRIER_TIMEOUT_NS  (3 * G_GUINT64_CONSTANT (1000000000))
@@ -317,7 +321,8 @@ notify_main (ShmvizSession *self,
 
 /* ---- session thread ---------------------------------------------------- */
 
-static void
+/* Returns FALSE when it left events in the ring on purpose. */
+static gboolean
 drain_ring (ShmvizSession *self,
             guint          index)
 {
@@ -325,9 +330,16 @@ drain_ring (ShmvizSession *self,
   guint capacity = shmviz_region_ring_capacity (self->region);
   guint64 mask = capacity - 1;
   guint64 tail = self->tails[index];
-  guint64 head = atomic_load_explicit (&p->head, memory_order_acquire);
-  guint64 dropped = atomic_load_explicit (&p->dropped, memory_order_relaxed);
   Stage *stage = &self->stages[index];
+  guint64 dropped, head;
+
+  /* Folding slower than the workers produce must not fill our memory:
+   * leave the events in the ring, whose writer then waits for room. */
+  if (stage->events->len - stage->pos >= MAX (STAGE_MIN_EVENTS, STAGED_MAX_EVENTS / self->n_procs))
+    return FALSE;
+
+  head = atomic_load_explicit (&p->head, memory_order_acquire);
+  dropped = atomic_load_explicit (&p->dropped, memory_order_relaxed);
 
   if (head - tail > capacity)
     {
@@ -336,7 +348,7 @@ drain_ring (ShmvizSession *self,
       push_control (self, SHMVIZ_EV_DROPPED, 1, (guint16) index, 0, 0, 0);
       self->tails[index] = head;
       atomic_store_explicit (&p->tail, head, memory_order_release);
-      return;
+      return TRUE;
     }
 
   if (head != tail)
@@ -372,6 +384,7 @@ drain_ring (ShmvizSession *self,
                     dropped - self->dropped_seen[index]);
       self->dropped_seen[index] = dropped;
     }
+  return TRUE;
 }
 
 static gint
@@ -537,8 +550,11 @@ drain_and_merge (ShmvizSession *self,
        * after this is stamped later than the watermark. */
       gboolean idle = atomic_load_explicit (&p->idle, memory_order_seq_cst) != 0;
 
-      drain_ring (self, i);
-      if (!final && !idle && !proc_gone (self, i))
+      /* Events left in a ring for back-pressure bound the merge too,
+       * whether or not their writer sleeps. */
+      gboolean drained = drain_ring (self, i);
+
+      if (!final && (!drained || (!idle && !proc_gone (self, i))))
         watermark = MIN (watermark, self->last_ts[i]);
     }
   floor = take_control_events (self);
@@ -1744,7 +1760,13 @@ shmviz_session_restart_worker (ShmvizSession *self,
 
   g_return_val_if_fail (SHMVIZ_IS_SESSION (self), FALSE);
 
-  if (!self->running || self->stopping || proc >= self->n_procs || !proc_gone (self, proc))
+  if (!self->running || self->stopping)
+    {
+      g_set_error (error, SHMVIZ_SESSION_ERROR, SHMVIZ_SESSION_ERROR_FAILED,
+                   _("The session is not running"));
+      return FALSE;
+    }
+  if (proc >= self->n_procs || !proc_gone (self, proc))
     {
       g_set_error (error, SHMVIZ_SESSION_ERROR, SHMVIZ_SESSION_ERROR_FAILED,
                    _("Process %u cannot be started again: it is not dead"), proc + 1);
