@@ -40,8 +40,12 @@ enum {
 /* The window is compacted once this many entries could be dropped. */
 #define WINDOW_COMPACT_AT  65536u
 /* An item still open this far behind the newest one moves to the hash table
- * instead of pinning the window. */
-#define WINDOW_STRAGGLER   (1u << 20)
+ * instead of pinning the window.  Synchronized, a producer cannot get more
+ * than a ring (4096 slots) ahead of its own oldest item in the buffer; the
+ * usual straggler is an item never written because its producer was killed
+ * or its iteration abandoned, and each of those would otherwise pin this
+ * many bytes. */
+#define WINDOW_STRAGGLER   (1u << 16)
 /* Sequence numbers this far ahead of the window are garbage or hostile:
  * they go to the hash table rather than growing the window. */
 #define WINDOW_MAX_AHEAD   (1u << 22)

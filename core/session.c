@@ -7,12 +7,7 @@
  *    timestamp, feeds sinks and the model, runs barriers and watches for
  *    stalls.  It never waits for the main context.
  *
- * Events from different rings are merged in exact timestamp order, up to
- * a watermark below which no event can still be on its way: a worker
- * takes its timestamp before it publishes the event, so a busy worker may
- * still publish anything stamped after its last published event, while a
- * sleeping one (ShmvizProcBlock.idle) will stamp its next event after we
- * looked.  No lock is shared with the workers.
+ * The thread's parts live beside this file: see session-private.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,102 +28,6 @@
 #include "session-private.h"
 #include "session.h"
 #include "worker.h"
-
-#define DRAIN_INTERVAL_US   1000
-/* Folding is the slow part: bound it per round so that the rings, which
- * are cheap to copy out, are emptied often whatever the backlog. */
-#define MERGE_MAX_EVENTS    32768
-/* Unmerged events staged in all (32 MiB) and per ring at least: beyond,
- * back-pressure. */
-#define STAGED_MAX_EVENTS   (1024 * 1024)
-#define STAGE_MIN_EVENTS    (16 * 1024)
-#define STALL_NS            (300 * G_GUINT64_CONSTANT (1000000))
-#define STALL_CHECK_NS      (20 * G_GUINT64_CONSTANT (1000000))
-#define BARRIER_TIMEOUT_NS  (3 * G_GUINT64_CONSTANT (1000000000))
-#define STOP_GRACE_MS       1000
-#define WATCHDOG_NS         (2 * G_GUINT64_CONSTANT (1000000000))
-#define STOPPED_POLL_NS     (200 * G_GUINT64_CONSTANT (1000000))
-/* With a fixed number of items, how long consumers may make no progress
- * after the last producer finished before the run counts as drained. */
-#define DRAIN_QUIET_NS      (500 * G_GUINT64_CONSTANT (1000000))
-
-typedef struct {
-  GArray *events;   /* ShmvizEvent, sorted by ts_ns */
-  guint   pos;      /* first not yet merged */
-} Stage;
-
-typedef struct {
-  ShmvizEventSink func;
-  gpointer        data;
-} Sink;
-
-typedef enum {
-  REQUEST_MODE,
-} RequestKind;
-
-typedef struct {
-  RequestKind kind;
-  guint       value;
-} Request;
-
-struct _ShmvizSession
-{
-  GObject         parent_instance;
-
-  ShmvizScenario  scenario;
-  ShmvizRegion   *region;
-  ShmvizModel    *model;
-  GMainContext   *main_context;
-  char           *worker_path;
-
-  guint           n_procs;
-  GPid           *pids;
-  guint          *child_watches;
-  gint           *gone;            /* atomic: reaped */
-  guint           n_alive;
-  guint           kill_source;
-  guint           duration_source;
-
-  gboolean        running;
-  gboolean        stopping;
-  gboolean        finished;
-  ShmvizSyncMode  mode;
-  gboolean        paused;
-  guint           speed;
-
-  /* Shared with the session thread, under lock. */
-  GMutex          lock;
-  GCond           cond;
-  GThread        *thread;
-  gboolean        thread_quit;
-  GQueue          requests;
-  GArray         *control_events;  /* supervisor events not yet merged */
-  guint64         control_floor;   /* a back-dated event stamped this is coming; 0 none */
-  GArray         *sinks;
-
-  /* Session thread only. */
-  Stage          *stages;          /* n_procs + 1: the last is the supervisor's */
-  guint64        *tails;
-  guint64        *last_ts;         /* newest event drained from each ring */
-  guint64        *dropped_seen;
-  GArray         *batch;
-  gboolean        barrier_active;
-  guint32         barrier_epoch;
-  guint           barrier_mode;
-  guint64         barrier_deadline;
-  guint64         last_stall_check;
-  gboolean        deadlock_reported;
-  guint64         producers_done_at;
-  gboolean        drained_reported;
-  guint64         watchdog_ns;
-  guint64         watch_since;
-  guint64         last_stopped_poll;
-  gboolean       *stopped;         /* seen in state T in /proc */
-  gboolean        stall_reported;
-
-  /* Main context only. */
-  char          **death_messages;  /* n_procs, NULL while alive */
-};
 
 enum {
   PROP_0,
@@ -154,23 +53,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (ShmvizSession, shmviz_session, G_TYPE_OBJECT)
 G_DEFINE_QUARK (shmviz-session-error-quark, shmviz_session_error)
 
-static guint64
-now_ns (void)
-{
-  return (guint64) g_get_monotonic_time () * 1000u;
-}
-
-static guint64
-precise_now_ns (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
-}
-
-static void
-wake_workers (ShmvizSession *self)
+void
+_shmviz_session_wake_workers (ShmvizSession *self)
 {
   ShmvizRegionHeader *h = shmviz_region_header (self->region);
 
@@ -178,67 +62,8 @@ wake_workers (ShmvizSession *self)
   syscall (SYS_futex, (uint32_t *) &h->wake, FUTEX_WAKE, G_MAXINT, NULL, NULL, 0);
 }
 
-/* Adds a supervisor event stamped @ts_ns (0: now); any thread.  An
- * event stamped before it was pushed, like SPAWNED, which must precede
- * everything the new process does, is kept in order by insertion. */
-static void
-push_control_at (ShmvizSession *self,
-                 guint64        ts_ns,
-                 guint8         kind,
-                 guint8         detail,
-                 guint16        slot,
-                 guint16        value,
-                 guint64        item,
-                 guint64        other)
-{
-  ShmvizEvent ev = {
-    .proc = SHMVIZ_PROC_SUPERVISOR,
-    .kind = kind,
-    .detail = detail,
-    .slot = slot,
-    .value = value,
-    .item = item,
-    .other = other,
-  };
-  guint i;
 
-  g_mutex_lock (&self->lock);
-  ev.ts_ns = ts_ns ? ts_ns : precise_now_ns ();
-  for (i = self->control_events->len;
-       i > 0 && g_array_index (self->control_events, ShmvizEvent, i - 1).ts_ns > ev.ts_ns;
-       i--)
-    ;
-  g_array_insert_val (self->control_events, i, ev);
-  if (self->control_floor == ev.ts_ns)
-    self->control_floor = 0;
-  g_mutex_unlock (&self->lock);
-}
 
-/* Stamps an event that will be pushed later, holding the merge below it
- * until then. */
-static guint64
-reserve_control_ts (ShmvizSession *self)
-{
-  guint64 ts;
-
-  g_mutex_lock (&self->lock);
-  ts = precise_now_ns ();
-  self->control_floor = ts;
-  g_mutex_unlock (&self->lock);
-  return ts;
-}
-
-static void
-push_control (ShmvizSession *self,
-              guint8         kind,
-              guint8         detail,
-              guint16        slot,
-              guint16        value,
-              guint64        item,
-              guint64        other)
-{
-  push_control_at (self, 0, kind, detail, slot, value, item, other);
-}
 
 /* ---- main-context notifications ---------------------------------------- */
 
@@ -248,8 +73,6 @@ typedef struct {
   GError        *error;
   char          *message;
 } Notify;
-
-enum { NOTIFY_MODE, NOTIFY_DEADLOCK, NOTIFY_ERROR, NOTIFY_DRAINED, NOTIFY_STALLED };
 
 static gboolean
 notify_in_main (gpointer data)
@@ -295,8 +118,8 @@ notify_free (gpointer data)
   g_free (n);
 }
 
-static void
-notify_main_full (ShmvizSession *self,
+void
+_shmviz_session_notify_main_full (ShmvizSession *self,
                   guint          what,
                   GError        *error,
                   char          *message)
@@ -311,636 +134,45 @@ notify_main_full (ShmvizSession *self,
                               notify_in_main, n, notify_free);
 }
 
-static void
-notify_main (ShmvizSession *self,
+void
+_shmviz_session_notify_main (ShmvizSession *self,
              guint          what,
              GError        *error)
 {
-  notify_main_full (self, what, error, NULL);
+  _shmviz_session_notify_main_full (self, what, error, NULL);
 }
 
 /* ---- session thread ---------------------------------------------------- */
 
-/* Returns FALSE when it left events in the ring on purpose. */
-static gboolean
-drain_ring (ShmvizSession *self,
-            guint          index)
-{
-  ShmvizProcBlock *p = shmviz_region_proc (self->region, index);
-  guint capacity = shmviz_region_ring_capacity (self->region);
-  guint64 mask = capacity - 1;
-  guint64 tail = self->tails[index];
-  Stage *stage = &self->stages[index];
-  guint64 dropped, head;
 
-  /* Folding slower than the workers produce must not fill our memory:
-   * leave the events in the ring, whose writer then waits for room. */
-  if (stage->events->len - stage->pos >= MAX (STAGE_MIN_EVENTS, STAGED_MAX_EVENTS / self->n_procs))
-    return FALSE;
 
-  head = atomic_load_explicit (&p->head, memory_order_acquire);
-  dropped = atomic_load_explicit (&p->dropped, memory_order_relaxed);
 
-  if (head - tail > capacity)
-    {
-      /* The writer's head is not where a ring can be: someone scribbled on
-       * the region.  Skip to it rather than read nonsense as events. */
-      push_control (self, SHMVIZ_EV_DROPPED, 1, (guint16) index, 0, 0, 0);
-      self->tails[index] = head;
-      atomic_store_explicit (&p->tail, head, memory_order_release);
-      return TRUE;
-    }
 
-  if (head != tail)
-    {
-      guint first = (guint) (tail & mask);
-      guint n = (guint) (head - tail);
-      guint n1 = MIN (n, capacity - first);
-      guint old_len = stage->events->len;
-      ShmvizEvent *dst;
 
-      g_array_set_size (stage->events, old_len + n);
-      dst = &g_array_index (stage->events, ShmvizEvent, old_len);
-      memcpy (dst, &p->events[first], n1 * sizeof (ShmvizEvent));
-      memcpy (dst + n1, &p->events[0], (n - n1) * sizeof (ShmvizEvent));
-      atomic_store_explicit (&p->tail, head, memory_order_release);
-      self->tails[index] = head;
 
-      /* Fields from shared memory are untrusted: the ring's owner is fixed,
-       * and its stamps never go back (a scribbled one is clamped so the
-       * merge stays ordered). */
-      for (guint i = 0; i < n; i++)
-        {
-          dst[i].proc = (guint16) index;
-          if (dst[i].ts_ns < self->last_ts[index])
-            dst[i].ts_ns = self->last_ts[index];
-          self->last_ts[index] = dst[i].ts_ns;
-        }
-    }
 
-  if (dropped != self->dropped_seen[index])
-    {
-      push_control (self, SHMVIZ_EV_DROPPED, 0, (guint16) index, 0, 0,
-                    dropped - self->dropped_seen[index]);
-      self->dropped_seen[index] = dropped;
-    }
-  return TRUE;
-}
-
-static gint
-compare_ts (gconstpointer a,
-            gconstpointer b,
-            gpointer      unused)
-{
-  const ShmvizEvent *ea = a, *eb = b;
-
-  return (ea->ts_ns > eb->ts_ns) - (ea->ts_ns < eb->ts_ns);
-}
-
-/* Returns the floor of back-dated supervisor events still to come. */
-static guint64
-take_control_events (ShmvizSession *self)
-{
-  Stage *stage = &self->stages[self->n_procs];
-  guint old_len = stage->events->len;
-  guint64 floor;
-
-  g_mutex_lock (&self->lock);
-  if (self->control_events->len > 0)
-    {
-      g_array_append_vals (stage->events, self->control_events->data, self->control_events->len);
-      g_array_set_size (self->control_events, 0);
-    }
-  floor = self->control_floor;
-  g_mutex_unlock (&self->lock);
-
-  /* A back-dated event may sort before ones staged earlier but not yet
-   * merged; what was merged already is older than any watermark since. */
-  if (old_len > stage->pos && stage->events->len > old_len &&
-      g_array_index (stage->events, ShmvizEvent, old_len).ts_ns <
-      g_array_index (stage->events, ShmvizEvent, old_len - 1).ts_ns)
-    g_qsort_with_data (&g_array_index (stage->events, ShmvizEvent, stage->pos),
-                       stage->events->len - stage->pos, sizeof (ShmvizEvent),
-                       compare_ts, NULL);
-  return floor;
-}
-
-/* A binary heap of stage indices, ordered by their next event's time. */
-static inline guint64
-stage_ts (ShmvizSession *self,
-          guint          s)
-{
-  Stage *st = &self->stages[s];
-
-  return g_array_index (st->events, ShmvizEvent, st->pos).ts_ns;
-}
-
-static void
-heap_sift_down (ShmvizSession *self,
-                guint         *heap,
-                guint          n,
-                guint          i)
-{
-  for (;;)
-    {
-      guint l = 2 * i + 1, r = l + 1, m = i;
-
-      if (l < n && stage_ts (self, heap[l]) < stage_ts (self, heap[m]))
-        m = l;
-      if (r < n && stage_ts (self, heap[r]) < stage_ts (self, heap[m]))
-        m = r;
-      if (m == i)
-        return;
-      { guint t = heap[i]; heap[i] = heap[m]; heap[m] = t; }
-      i = m;
-    }
-}
-
-static void
-merge_up_to (ShmvizSession *self,
-             guint64        watermark)
-{
-  guint n_stages = self->n_procs + 1;
-  g_autofree guint *heap = g_new (guint, n_stages);
-  guint n = 0;
-
-  g_array_set_size (self->batch, 0);
-
-  for (guint s = 0; s < n_stages; s++)
-    if (self->stages[s].pos < self->stages[s].events->len)
-      heap[n++] = s;
-  for (guint i = n / 2; i-- > 0;)
-    heap_sift_down (self, heap, n, i);
-
-  while (n > 0 && self->batch->len < MERGE_MAX_EVENTS)
-    {
-      guint s = heap[0];
-      Stage *st = &self->stages[s];
-      const ShmvizEvent *evs = (const ShmvizEvent *) st->events->data;
-      guint64 limit = watermark;
-      guint end = st->pos;
-
-      if (evs[st->pos].ts_ns > watermark)
-        break;
-
-      /* Take the whole run that sorts before every other stage's next
-       * event at once: one process often has many events in a row. */
-      if (n > 1)
-        limit = MIN (limit, stage_ts (self, heap[1]));
-      if (n > 2)
-        limit = MIN (limit, stage_ts (self, heap[2]));
-      do
-        end++;
-      while (end < st->events->len && evs[end].ts_ns <= limit &&
-             self->batch->len + (end - st->pos) < MERGE_MAX_EVENTS);
-
-      g_array_append_vals (self->batch, &evs[st->pos], end - st->pos);
-      st->pos = end;
-      if (st->pos >= st->events->len)
-        heap[0] = heap[--n];
-      heap_sift_down (self, heap, n, 0);
-    }
-
-  for (guint s = 0; s < n_stages; s++)
-    {
-      Stage *st = &self->stages[s];
-
-      if (st->pos == st->events->len)
-        {
-          g_array_set_size (st->events, 0);
-          st->pos = 0;
-        }
-      else if (st->pos > 4096 && st->pos > st->events->len / 2)
-        {
-          g_array_remove_range (st->events, 0, st->pos);
-          st->pos = 0;
-        }
-    }
-
-  if (self->batch->len == 0)
-    return;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->sinks->len; i++)
-    {
-      Sink *sink = &g_array_index (self->sinks, Sink, i);
-      sink->func ((const ShmvizEvent *) self->batch->data, self->batch->len, sink->data);
-    }
-  g_mutex_unlock (&self->lock);
-
-  shmviz_model_fold (self->model, (const ShmvizEvent *) self->batch->data, self->batch->len);
-}
-
-static gboolean proc_gone (ShmvizSession *self, guint i);
-
-/* Drains every ring and merges what is safe to merge: everything when
- * @final (all workers exited), else up to the watermark.  Returns TRUE
- * while a backlog remains. */
-static gboolean
-drain_and_merge (ShmvizSession *self,
-                 gboolean       final)
-{
-  guint64 watermark = final ? G_MAXUINT64 : precise_now_ns ();
-  guint64 floor;
-
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-      /* Read before draining: if it was asleep, anything it publishes
-       * after this is stamped later than the watermark. */
-      gboolean idle = atomic_load_explicit (&p->idle, memory_order_seq_cst) != 0;
-
-      /* Events left in a ring for back-pressure bound the merge too,
-       * whether or not their writer sleeps. */
-      gboolean drained = drain_ring (self, i);
-
-      if (!final && (!drained || (!idle && !proc_gone (self, i))))
-        watermark = MIN (watermark, self->last_ts[i]);
-    }
-  floor = take_control_events (self);
-  if (floor != 0 && !final)
-    watermark = MIN (watermark, floor - 1);
-
-  merge_up_to (self, watermark);
-  return self->batch->len >= MERGE_MAX_EVENTS;
-}
-
-static gboolean
-proc_gone (ShmvizSession *self,
+gboolean
+_shmviz_session_proc_gone (ShmvizSession *self,
            guint          i)
 {
   return g_atomic_int_get (&self->gone[i]) != 0;
 }
 
-static void
-begin_barrier (ShmvizSession *self,
-               guint          mode)
-{
-  ShmvizRegionHeader *h = shmviz_region_header (self->region);
 
-  if (self->barrier_active)
-    {
-      /* A second change while the first is underway: the new mode wins at
-       * the same barrier. */
-      self->barrier_mode = mode;
-      return;
-    }
 
-  self->barrier_active = TRUE;
-  self->barrier_mode = mode;
-  self->barrier_epoch = atomic_fetch_add (&h->epoch, 1) + 1;
-  self->barrier_deadline = now_ns () + BARRIER_TIMEOUT_NS;
-  wake_workers (self);
-}
 
-typedef struct {
-  guint   from;
-  guint64 item;
-  guint32 checksum;
-} Kept;
 
-/* Every live worker is parked: make in/out/count and the semaphores agree
- * with what the slots hold.  Items stay in FIFO order from `out`, gathered
- * into consecutive slots; half-written or half-read slots are cleared. */
-static void
-rebuild (ShmvizSession *self)
-{
-  ShmvizRegion *region = self->region;
-  ShmvizRegionHeader *h = shmviz_region_header (region);
-  guint n = shmviz_region_n_slots (region);
-  gsize item_size = shmviz_region_item_size (region);
-  guint out = atomic_load (&h->out);
-  g_autofree Kept *kept = g_new (Kept, n);
-  g_autofree guint8 *payloads = NULL;
-  guint count = 0;
 
-  if (out >= n)
-    out = 0;
-  /* Lock-free: the queue's own counters say where the line starts; in/out
-   * were not kept. */
-  if (atomic_load (&h->mode) == SHMVIZ_SYNC_LOCK_FREE)
-    out = shmviz_lockfree_fifo_start (region);
 
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = (out + k) % n;
-      ShmvizSlotHeader *slot = shmviz_region_slot (region, i);
-      guint32 state = atomic_load (&slot->state);
 
-      if (state == SHMVIZ_SLOT_FULL)
-        {
-          kept[count].from = i;
-          kept[count].item = atomic_load (&slot->item);
-          kept[count].checksum = slot->checksum;
-          count++;
-        }
-      else if (state != SHMVIZ_SLOT_EMPTY)
-        {
-          push_control (self, SHMVIZ_EV_SLOT_CLEARED, (guint8) state, (guint16) i, 0,
-                        atomic_load (&slot->item), 0);
-          atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
-        }
-    }
 
-  payloads = g_malloc (MAX (count, 1) * item_size);
-  for (guint k = 0; k < count; k++)
-    memcpy (payloads + k * item_size, shmviz_region_slot_payload (region, kept[k].from), item_size);
-
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = (out + k) % n;
-      ShmvizSlotHeader *slot = shmviz_region_slot (region, i);
-
-      if (k < count)
-        {
-          if (kept[k].from != i)
-            {
-              memcpy (shmviz_region_slot_payload (region, i), payloads + k * item_size, item_size);
-              slot->checksum = kept[k].checksum;
-              atomic_store (&slot->item, kept[k].item);
-              push_control (self, SHMVIZ_EV_SLOT_MOVED, 0, (guint16) i, (guint16) kept[k].from,
-                            kept[k].item, 0);
-            }
-          atomic_store (&slot->state, SHMVIZ_SLOT_FULL);
-        }
-      else
-        atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
-    }
-
-  atomic_store (&h->in, (out + count) % n);
-  atomic_store (&h->out, out);
-  atomic_store (&h->count, count);
-
-  /* No process waits on them now: every live worker is parked. */
-  sem_destroy (&h->sems[SHMVIZ_SEM_EMPTY]);
-  sem_destroy (&h->sems[SHMVIZ_SEM_FULL]);
-  sem_destroy (&h->sems[SHMVIZ_SEM_MUTEX]);
-  sem_init (&h->sems[SHMVIZ_SEM_EMPTY], 1, n - count);
-  sem_init (&h->sems[SHMVIZ_SEM_FULL], 1, count);
-  sem_init (&h->sems[SHMVIZ_SEM_MUTEX], 1, 1);
-  /* Lock-free: counters and sequence numbers from the same slots, whatever
-   * the next mode, so entering it at any later barrier starts consistent. */
-  shmviz_lockfree_reset (region, out, count);
-  atomic_fetch_add (&h->generation, 1);
-
-  push_control (self, SHMVIZ_EV_RESYNC, 0, 0, (guint16) count, 0,
-                SHMVIZ_PACK_INDICES ((out + count) % n, out, count));
-}
-
-static void
-progress_barrier (ShmvizSession *self)
-{
-  ShmvizRegionHeader *h = shmviz_region_header (self->region);
-  GString *late = NULL;
-  gboolean all_parked = TRUE;
-
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-
-      if (proc_gone (self, i) || atomic_load (&p->state) == SHMVIZ_PROC_STATE_EXITED)
-        continue;
-      if (atomic_load_explicit (&p->parked_epoch, memory_order_acquire) != self->barrier_epoch)
-        {
-          all_parked = FALSE;
-          if (now_ns () > self->barrier_deadline)
-            {
-              g_autofree char *label = shmviz_proc_label (i, self->scenario.n_producers);
-
-              if (!late)
-                late = g_string_new (NULL);
-              else
-                g_string_append (late, ", ");
-              g_string_append (late, label);
-            }
-        }
-    }
-
-  if (!all_parked && !late)
-    return;
-
-  if (all_parked)
-    {
-      rebuild (self);
-      atomic_store (&h->mode, self->barrier_mode);
-      push_control (self, SHMVIZ_EV_MODE, 0, 0, (guint16) self->barrier_mode, 0, 0);
-    }
-  else
-    {
-      /* A stopped process cannot park, and rebuilding under it would be a
-       * lie: leave everything as it is and say who held things up. */
-      notify_main (self, NOTIFY_ERROR,
-                   g_error_new (SHMVIZ_SESSION_ERROR, SHMVIZ_SESSION_ERROR_BUSY,
-                                _("Could not change the synchronization mode: %s did not reach a safe point "
-                                  "(stopped or stuck?)"), late->str));
-      g_string_free (late, TRUE);
-    }
-
-  atomic_store (&h->released_epoch, self->barrier_epoch);
-  wake_workers (self);
-  self->barrier_active = FALSE;
-  notify_main (self, NOTIFY_MODE, NULL);
-}
-
-/* 'T' (stopped by a signal) or 't' (stopped by a tracer) in /proc/PID/stat. */
-static gboolean
-pid_is_stopped (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *contents = NULL;
-  const char *p;
-
-  if (pid <= 0 || !g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
-  if (!(p = strrchr (contents, ')')) || p[1] != ' ')
-    return FALSE;
-  return p[2] == 'T' || p[2] == 't';
-}
-
-/* A stopped process records nothing, so its state is learnt from the
- * kernel, and only the kernel calls it dead. */
-static void
-poll_stopped (ShmvizSession *self,
-              guint64        now)
-{
-  if (now - self->last_stopped_poll < STOPPED_POLL_NS)
-    return;
-  self->last_stopped_poll = now;
-
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      GPid pid = g_atomic_int_get (&self->pids[i]);
-      gboolean stopped = !proc_gone (self, i) && pid_is_stopped (pid);
-
-      if (stopped != self->stopped[i])
-        {
-          self->stopped[i] = stopped;
-          push_control (self, SHMVIZ_EV_STOPPED, 0, (guint16) i, stopped ? 1 : 0, 0, 0);
-        }
-    }
-}
-
-static const char *
-held_words (guint held)
-{
-  if (held & SHMVIZ_HELD_MUTEX)
-    return _("the mutex");
-  if (held & SHMVIZ_HELD_EMPTY)
-    return _("an empty-slot token");
-  if (held & SHMVIZ_HELD_FULL)
-    return _("a full-slot token");
-  return NULL;
-}
-
-/* Nobody has progressed for the watchdog's time: say who is stopped and
- * who waits, so a frozen demo explains itself. */
-static char *
-describe_stall (ShmvizSession *self)
-{
-  g_autoptr(GString) stopped = g_string_new (NULL);
-  g_autoptr(GString) waiting = g_string_new (NULL);
-  guint n_stopped = 0, n_waiting = 0;
-
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-      g_autofree char *label = shmviz_proc_label (i, self->scenario.n_producers);
-      guint32 state = atomic_load (&p->state);
-
-      if (proc_gone (self, i) || state == SHMVIZ_PROC_STATE_EXITED)
-        continue;
-      if (self->stopped[i])
-        {
-          const char *held = held_words (atomic_load (&p->held) & 7);
-
-          if (n_stopped++)
-            g_string_append (stopped, ", ");
-          if (held)
-            /* Translators: "C1 (holding the mutex)" */
-            g_string_append_printf (stopped, _("%s (holding %s)"), label, held);
-          else
-            g_string_append (stopped, label);
-        }
-      else if (state == SHMVIZ_PROC_STATE_ACQUIRING)
-        {
-          guint32 sem = atomic_load (&p->wait_sem);
-
-          if (n_waiting++)
-            g_string_append (waiting, ", ");
-          /* Translators: "P1 on empty" */
-          g_string_append_printf (waiting, _("%s on %s"), label, shmviz_sem_name (sem));
-        }
-    }
-
-  if (n_stopped > 0 && n_waiting > 0)
-    return g_strdup_printf (_("Nobody has made progress for %.1f s: %s %s stopped by a signal, "
-                              "and %s %s waiting (%s). Send SIGCONT or kill it to go on."),
-                            self->watchdog_ns / 1e9, stopped->str,
-                            n_stopped == 1 ? _("is") : _("are"),
-                            n_waiting == 1 ? _("one process") : _("the others"),
-                            n_waiting == 1 ? _("is") : _("are"), waiting->str);
-  if (n_stopped > 0)
-    return g_strdup_printf (_("Nobody has made progress for %.1f s: %s %s stopped by a signal."),
-                            self->watchdog_ns / 1e9, stopped->str, n_stopped == 1 ? _("is") : _("are"));
-  if (n_waiting > 0)
-    return g_strdup_printf (_("Nobody has made progress for %.1f s: every process is waiting (%s)."),
-                            self->watchdog_ns / 1e9, waiting->str);
-  return g_strdup_printf (_("Nobody has made progress for %.1f s."), self->watchdog_ns / 1e9);
-}
-
-static void
-check_watchdog (ShmvizSession *self,
-                guint64        now)
-{
-  /* Not before the start, a pause or a barrier: nobody moved then by
-   * design. */
-  guint64 newest = self->watch_since;
-  gboolean any_live = FALSE;
-
-  for (guint i = 0; i < self->n_procs; i++)
-    {
-      newest = MAX (newest, self->last_ts[i]);
-      any_live |= !proc_gone (self, i);
-    }
-
-  /* Progress, or a state in which nobody is supposed to move. */
-  if (g_atomic_int_get (&self->paused) || self->barrier_active)
-    {
-      self->watch_since = now;
-      return;
-    }
-  if (newest + self->watchdog_ns > now || !any_live)
-    {
-      if (newest + self->watchdog_ns > now)
-        self->stall_reported = FALSE;
-      return;
-    }
-  if (self->stall_reported || shmviz_model_in_deadlock (self->model))
-    return;
-
-  self->stall_reported = TRUE;
-  notify_main_full (self, NOTIFY_STALLED, NULL, describe_stall (self));
-}
-
-static void
-check_progress (ShmvizSession *self,
-                guint64        now)
-{
-  ShmvizTotals totals;
-  gboolean producers_done = TRUE;
-  gboolean drained = FALSE;
-
-  if (now - self->last_stall_check < STALL_CHECK_NS)
-    return;
-  self->last_stall_check = now;
-
-  if (shmviz_model_check_stall (self->model, now, STALL_NS) > 0 && !self->deadlock_reported)
-    {
-      self->deadlock_reported = TRUE;
-      notify_main (self, NOTIFY_DEADLOCK, NULL);
-    }
-  /* A later, different deadlock (after a recovery) is news again. */
-  if (self->deadlock_reported && !shmviz_model_in_deadlock (self->model))
-    self->deadlock_reported = FALSE;
-
-  poll_stopped (self, now);
-  check_watchdog (self, now);
-
-  if (self->scenario.items == 0 || self->drained_reported)
-    return;
-
-  /* A run of N items ends when producers are done and the buffer has
-   * drained (or, unsynchronized, when consumers stop finding anything). */
-  for (guint i = 0; i < self->scenario.n_producers; i++)
-    {
-      ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-
-      if (!proc_gone (self, i) && atomic_load (&p->state) != SHMVIZ_PROC_STATE_EXITED)
-        producers_done = FALSE;
-    }
-  if (!producers_done)
-    return;
-  if (self->producers_done_at == 0)
-    self->producers_done_at = now;
-
-  shmviz_model_get_totals (self->model, &totals);
-  if (self->scenario.instrument
-      ? (totals.in_buffer == 0 && totals.produced >= self->scenario.items)
-      : shmviz_session_count_items (self, TRUE) >= shmviz_session_count_items (self, FALSE))
-    drained = TRUE;
-  if (drained || now - self->producers_done_at > DRAIN_QUIET_NS * 4)
-    {
-      self->drained_reported = TRUE;
-      notify_main (self, NOTIFY_DRAINED, NULL);
-    }
-}
 
 static gpointer
 session_thread (gpointer data)
 {
   ShmvizSession *self = data;
 
-  self->watch_since = precise_now_ns ();
+  self->watch_since = _shmviz_session_now_ns ();
 
   for (;;)
     {
@@ -954,7 +186,7 @@ session_thread (gpointer data)
         {
           g_mutex_unlock (&self->lock);
           if (req->kind == REQUEST_MODE && !quit)
-            begin_barrier (self, req->value);
+            _shmviz_session_begin_barrier (self, req->value);
           g_free (req);
           g_mutex_lock (&self->lock);
         }
@@ -963,17 +195,17 @@ session_thread (gpointer data)
       if (quit)
         {
           /* Everyone has exited: whatever is in the rings is final. */
-          while (drain_and_merge (self, TRUE))
+          while (_shmviz_session_drain_and_merge (self, TRUE))
             ;
           break;
         }
 
-      backlog = drain_and_merge (self, FALSE);
-      now = precise_now_ns ();
+      backlog = _shmviz_session_drain_and_merge (self, FALSE);
+      now = _shmviz_session_now_ns ();
 
       if (self->barrier_active)
-        progress_barrier (self);
-      check_progress (self, now);
+        _shmviz_session_progress_barrier (self);
+      _shmviz_session_check_progress (self, now);
 
       if (backlog)
         continue;
@@ -997,33 +229,6 @@ typedef struct {
   guint          index;
 } Child;
 
-/* What the dead process held, from its own block in the region (POSIX
- * semaphores have no owner to ask), and what it was doing, from the model. */
-static char *
-describe_death (ShmvizSession *self,
-                guint          i,
-                gint           status,
-                gboolean       signaled)
-{
-  ShmvizProcBlock *p = shmviz_region_proc (self->region, i);
-  g_autofree char *label = shmviz_proc_label (i, self->scenario.n_producers);
-  g_autofree char *how = NULL;
-  const char *held = held_words (atomic_load (&p->held) & 7);
-
-  if (signaled)
-    how = g_strdup_printf (_("%s was killed by signal %d (%s)"), label, status, g_strsignal (status));
-  else if (status == SHMVIZ_WORKER_EXIT_CORRUPT)
-    how = g_strdup_printf (_("%s found the shared region corrupt and detached"), label);
-  else
-    how = g_strdup_printf (_("%s exited with status %d"), label, status);
-
-  if (held && (atomic_load (&p->held) & SHMVIZ_HELD_MUTEX))
-    return g_strdup_printf (_("%s while holding the mutex: whoever waits for it is now blocked. "
-                              "Recover to rebuild the semaphores from the buffer."), how);
-  if (held)
-    return g_strdup_printf (_("%s while holding %s."), how, held);
-  return g_strdup_printf ("%s.", how);
-}
 
 static void
 child_exited (GPid     pid,
@@ -1045,8 +250,8 @@ child_exited (GPid     pid,
   if (signaled || status != 0)
     {
       g_free (self->death_messages[i]);
-      self->death_messages[i] = describe_death (self, i, status, signaled);
-      push_control (self, SHMVIZ_EV_DIED, signaled ? 1 : 0, (guint16) i, (guint16) status, 0, 0);
+      self->death_messages[i] = _shmviz_session_describe_death (self, i, status, signaled);
+      _shmviz_session_push_control (self, SHMVIZ_EV_DIED, signaled ? 1 : 0, (guint16) i, (guint16) status, 0, 0);
       if (!self->stopping || !signaled || status != SIGKILL)
         g_signal_emit (self, signals[PROCESS_DIED], 0, i, status, signaled);
     }
@@ -1073,7 +278,7 @@ spawn_worker (ShmvizSession *self,
     parent_str,
     NULL
   };
-  guint64 spawned_ns = reserve_control_ts (self);
+  guint64 spawned_ns = _shmviz_session_reserve_control_ts (self);
   Child *child;
   GPid pid;
 
@@ -1102,7 +307,7 @@ spawn_worker (ShmvizSession *self,
     g_source_unref (source);
   }
   /* Stamped before the fork: the process cannot have done anything yet. */
-  push_control_at (self, spawned_ns, SHMVIZ_EV_SPAWNED, 0, (guint16) index, 0, 0, (guint64) pid);
+  _shmviz_session_push_control_at (self, spawned_ns, SHMVIZ_EV_SPAWNED, 0, (guint16) index, 0, 0, (guint64) pid);
   return TRUE;
 }
 
@@ -1116,7 +321,7 @@ reap_all_now (ShmvizSession *self)
       ShmvizRegionHeader *h = shmviz_region_header (self->region);
 
       atomic_store (&h->run_state, SHMVIZ_RUN_STOPPING);
-      wake_workers (self);
+      _shmviz_session_wake_workers (self);
     }
 
   for (guint i = 0; i < self->n_procs; i++)
@@ -1436,15 +641,15 @@ shmviz_session_start (ShmvizSession *self,
   for (guint i = 0; i <= self->n_procs; i++)
     self->stages[i].events = g_array_sized_new (FALSE, FALSE, sizeof (ShmvizEvent), 1024);
 
-  push_control (self, SHMVIZ_EV_SESSION, 0, 0, (guint16) self->scenario.n_slots, 0, self->scenario.seed);
-  push_control (self, SHMVIZ_EV_MODE, 0, 0, (guint16) self->scenario.sync, 0, 0);
-  push_control (self, SHMVIZ_EV_SPEED, 0, 0, 0, 0, self->scenario.speed_permille);
+  _shmviz_session_push_control (self, SHMVIZ_EV_SESSION, 0, 0, (guint16) self->scenario.n_slots, 0, self->scenario.seed);
+  _shmviz_session_push_control (self, SHMVIZ_EV_MODE, 0, 0, (guint16) self->scenario.sync, 0, 0);
+  _shmviz_session_push_control (self, SHMVIZ_EV_SPEED, 0, 0, 0, 0, self->scenario.speed_permille);
   /* Paused before the start ("you are the scheduler", --schedule): no
    * worker may pass a step boundary that nobody granted. */
   if (self->paused)
     {
       atomic_store (&shmviz_region_header (self->region)->run_state, SHMVIZ_RUN_PAUSED);
-      push_control (self, SHMVIZ_EV_PAUSE, 0, 0, 1, 0, 0);
+      _shmviz_session_push_control (self, SHMVIZ_EV_PAUSE, 0, 0, 1, 0, 0);
     }
 
   self->running = TRUE;
@@ -1482,9 +687,9 @@ shmviz_session_stop (ShmvizSession *self)
   self->stopping = TRUE;
 
   h = shmviz_region_header (self->region);
-  push_control (self, SHMVIZ_EV_STOP, 0, 0, 0, 0, 0);
+  _shmviz_session_push_control (self, SHMVIZ_EV_STOP, 0, 0, 0, 0, 0);
   atomic_store (&h->run_state, SHMVIZ_RUN_STOPPING);
-  wake_workers (self);
+  _shmviz_session_wake_workers (self);
   self->kill_source = g_timeout_add (STOP_GRACE_MS, kill_stragglers, self);
 
   if (self->n_alive == 0)
@@ -1571,8 +776,8 @@ shmviz_session_set_paused (ShmvizSession *self,
     {
       h = shmviz_region_header (self->region);
       atomic_store (&h->run_state, paused ? SHMVIZ_RUN_PAUSED : SHMVIZ_RUN_RUNNING);
-      wake_workers (self);
-      push_control (self, SHMVIZ_EV_PAUSE, 0, 0, paused, 0, 0);
+      _shmviz_session_wake_workers (self);
+      _shmviz_session_push_control (self, SHMVIZ_EV_PAUSE, 0, 0, paused, 0, 0);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
@@ -1596,8 +801,8 @@ shmviz_session_step (ShmvizSession *self,
     return;
   p = shmviz_region_proc (self->region, proc);
   atomic_fetch_add (&p->step_credit, 1);
-  push_control (self, SHMVIZ_EV_STEP, 0, (guint16) proc, 0, 0, 0);
-  wake_workers (self);
+  _shmviz_session_push_control (self, SHMVIZ_EV_STEP, 0, (guint16) proc, 0, 0, 0);
+  _shmviz_session_wake_workers (self);
 }
 
 void
@@ -1615,8 +820,8 @@ shmviz_session_set_speed (ShmvizSession *self,
   if (self->running && !self->stopping)
     {
       atomic_store (&shmviz_region_header (self->region)->speed_permille, speed_permille);
-      wake_workers (self);
-      push_control (self, SHMVIZ_EV_SPEED, 0, 0, 0, 0, speed_permille);
+      _shmviz_session_wake_workers (self);
+      _shmviz_session_push_control (self, SHMVIZ_EV_SPEED, 0, 0, 0, 0, speed_permille);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
 }
@@ -1641,8 +846,8 @@ shmviz_session_set_timing (ShmvizSession *self,
   if (self->running && !self->stopping)
     {
       atomic_store (&shmviz_region_header (self->region)->timing_ns[timing], ns);
-      wake_workers (self);
-      push_control (self, SHMVIZ_EV_TIMING, 0, 0, (guint16) timing, 0, ns);
+      _shmviz_session_wake_workers (self);
+      _shmviz_session_push_control (self, SHMVIZ_EV_TIMING, 0, 0, (guint16) timing, 0, ns);
     }
 }
 
@@ -1660,7 +865,7 @@ shmviz_session_signal_worker (ShmvizSession *self,
                    _("Process %u is not running"), proc + 1);
       return FALSE;
     }
-  push_control (self, SHMVIZ_EV_KILL, 0, (guint16) proc, (guint16) signo, 0, 0);
+  _shmviz_session_push_control (self, SHMVIZ_EV_KILL, 0, (guint16) proc, (guint16) signo, 0, 0);
   if (kill (self->pids[proc], signo) != 0)
     {
       int errsv = errno;
@@ -1766,7 +971,7 @@ shmviz_session_restart_worker (ShmvizSession *self,
                    _("The session is not running"));
       return FALSE;
     }
-  if (proc >= self->n_procs || !proc_gone (self, proc))
+  if (proc >= self->n_procs || !_shmviz_session_proc_gone (self, proc))
     {
       g_set_error (error, SHMVIZ_SESSION_ERROR, SHMVIZ_SESSION_ERROR_FAILED,
                    _("Process %u cannot be started again: it is not dead"), proc + 1);
