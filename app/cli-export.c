@@ -4,7 +4,7 @@
  * (chrome://tracing, Perfetto): a process per worker, a duration event per
  * stretch of a view state, an instant event per anomaly and annotation,
  * times in microseconds from the first event.  The formats that draw
- * (webm, png, svg, pdf) belong to the window.
+ * (webm, png, svg, pdf) use ui/shmviz-export.c, built with the GUI.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,10 +15,14 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "layout.h"
 #include "replay.h"
+#ifdef SHMVIZ_HAVE_RENDER
+#include "shmviz-export.h"
+#endif
 
 #define RUN 4096u
 
@@ -213,27 +217,116 @@ export_chrome (ShmvizReplay *replay,
   return TRUE;
 }
 
+#ifdef SHMVIZ_HAVE_RENDER
+static void
+print_progress (double   fraction,
+                gpointer user_data)
+{
+  if (*(gboolean *)user_data)
+    g_printerr ("\r%3d %%", (int)(fraction * 100));
+}
+
+/* png: the frame at --at (default: the end); svg/pdf: the timelines of the
+ * whole recording; webm: the recording as a video. */
+static int
+export_drawing (ShmvizReplay       *replay,
+                ShmvizExportFormat  format,
+                const char         *output,
+                const char         *size,
+                int                 fps,
+                double              duration,
+                double              speed,
+                double              at)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 start = shmviz_replay_get_start_ns (replay);
+  guint64 end = shmviz_replay_get_end_ns (replay);
+  int width = 1280, height = 720;
+  gboolean ok;
+
+  if (size != NULL && !shmviz_export_parse_size (size, &width, &height))
+    {
+      g_printerr (_("shmviz-cli export: --size must be WIDTHxHEIGHT with even sides from 16 to 7680, "
+                    "or 720p, 1080p, 4k; not “%s”\n"), size);
+      return SHMVIZ_CLI_EXIT_USAGE;
+    }
+
+  if (format == SHMVIZ_EXPORT_WEBM)
+    {
+      ShmvizVideoOptions vo = { .width = width, .height = height, .fps = fps,
+                                .duration_s = duration, .speed = speed };
+      ShmvizVideoStats st = { 0 };
+      gboolean tty = isatty (2);
+
+      ok = shmviz_export_video (replay, output, &vo, print_progress, &tty, NULL, &st, &error);
+      if (tty)
+        g_printerr ("\n");
+      if (ok)
+        g_printerr (_("video: %" G_GUINT64_FORMAT " frames (%.2f s) at %dx%d in %.2f s: %.1f frames/s\n"),
+                    st.frames, st.video_seconds, width, height, st.seconds,
+                    st.seconds > 0 ? st.frames / st.seconds : 0.0);
+    }
+  else if (format == SHMVIZ_EXPORT_PNG)
+    {
+      ShmvizSnapshot snap = { 0 };
+      ShmvizRenderOptions ro = { 0 };
+      const ShmvizAnnotation *notes;
+      guint n_notes;
+      guint64 t = at >= 0 ? start + (guint64)(at * 1e9) : end;
+
+      shmviz_replay_seek_time (replay, t);
+      shmviz_model_snapshot (shmviz_replay_get_model (replay), &snap);
+      notes = shmviz_replay_get_annotations (replay, &n_notes);
+      ro.caption = shmviz_render_caption_at (notes, n_notes, t, 3 * G_GUINT64_CONSTANT (1000000000), NULL);
+      ok = shmviz_export_frame_png (&snap, &ro, width, height, output, &error);
+      shmviz_snapshot_clear (&snap);
+    }
+  else
+    {
+      ok = shmviz_export_timeline (shmviz_replay_get_model (replay), start, end, format, NULL,
+                                   width, height, output, &error);
+    }
+
+  if (!ok)
+    {
+      g_printerr ("shmviz-cli export: %s\n", error->message);
+      return SHMVIZ_CLI_EXIT_FAILED;
+    }
+  return SHMVIZ_CLI_EXIT_OK;
+}
+#endif
+
 int
 shmviz_cli_export (int    argc,
                    char **argv)
 {
   g_autofree char *format = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *size = NULL;
+  int fps = 30;
+  double duration = 0, speed = 1, at = -1;
   GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("csv or chrome-json (default: from the output's extension)"), "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("csv, chrome-json, webm, png, svg or pdf (default: from the output's extension)"), "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("File to write, or - for standard output"), "OUT" },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, N_("Picture size for webm, png, svg, pdf: WIDTHxHEIGHT, 720p, 1080p or 4k (default 1280x720)"), "WxH" },
+    { "fps", 0, 0, G_OPTION_ARG_INT, &fps, N_("Video frames per second (default 30)"), "N" },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &duration, N_("Video length in seconds: the whole recording fits in it"), "SECONDS" },
+    { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &speed, N_("Recorded seconds per video second, without --duration (default 1)"), "FACTOR" },
+    { "at", 0, 0, G_OPTION_ARG_DOUBLE, &at, N_("png: the moment to draw, in seconds from the start (default: the end)"), "SECONDS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE"));
   g_autoptr(GError) error = NULL;
   g_autoptr(ShmvizReplay) replay = NULL;
   const char *reason = NULL;
+  gboolean drawing;
   gboolean to_stdout;
   FILE *out;
   int errsv;
 
-  g_option_context_set_summary (context, _("Exports a .shmviz recording as CSV (one row per event) "
-                                           "or as a Chrome trace (chrome-json)."));
+  g_option_context_set_summary (context, _("Exports a .shmviz recording as CSV (one row per event), "
+                                           "as a Chrome trace (chrome-json), as a WebM video, as a PNG "
+                                           "of one moment, or its timelines as SVG or PDF."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_set_prgname ("shmviz-cli export");
 
@@ -257,6 +350,9 @@ shmviz_cli_export (int    argc,
         format = g_strdup ("csv");
       else if (g_str_has_suffix (output, ".json"))
         format = g_strdup ("chrome-json");
+      else if (g_str_has_suffix (output, ".webm") || g_str_has_suffix (output, ".png") ||
+               g_str_has_suffix (output, ".svg") || g_str_has_suffix (output, ".pdf"))
+        format = g_ascii_strdown (strrchr (output, '.') + 1, -1);
       else
         {
           g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -264,16 +360,31 @@ shmviz_cli_export (int    argc,
           goto usage_error;
         }
     }
-  if (g_strv_contains ((const char * const[]) { "webm", "png", "svg", "pdf", NULL }, format))
+  drawing = g_strv_contains ((const char * const[]) { "webm", "png", "svg", "pdf", NULL }, format);
+#ifndef SHMVIZ_HAVE_RENDER
+  if (drawing)
     {
-      g_printerr (_("shmviz-cli export: --format %s is not available in shmviz-cli yet: export it "
-                    "from the shmviz window\n"), format);
+      g_printerr (_("shmviz-cli export: --format %s needs a build with the GUI (cairo, pango, "
+                    "GStreamer)\n"), format);
       return SHMVIZ_CLI_EXIT_USAGE;
     }
-  if (g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "chrome-json") != 0)
+#endif
+  if (!drawing && g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "chrome-json") != 0)
     {
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--format must be csv or chrome-json, not “%s”"), format);
+                   _("--format must be csv, chrome-json, webm, png, svg or pdf, not “%s”"), format);
+      goto usage_error;
+    }
+  if (fps < 1 || fps > 240 || duration < 0 || duration > 24 * 3600 || speed <= 0)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--fps must be 1 to 240, --duration at most a day, --speed above 0"));
+      goto usage_error;
+    }
+  if (drawing && g_strcmp0 (output, "-") == 0)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--format %s needs a file, not standard output"), format);
       goto usage_error;
     }
 
@@ -286,6 +397,16 @@ shmviz_cli_export (int    argc,
   if (!shmviz_recording_is_complete (shmviz_replay_get_recording (replay), &reason))
     g_printerr (_("shmviz-cli export: %s: recording cut short (%s); exporting up to its last "
                   "complete record\n"), argv[1], reason);
+
+#ifdef SHMVIZ_HAVE_RENDER
+  if (drawing)
+    {
+      ShmvizExportFormat f = SHMVIZ_EXPORT_PNG;
+
+      shmviz_export_format_from_string (format, &f);
+      return export_drawing (replay, f, output, size, fps, duration, speed, at);
+    }
+#endif
 
   to_stdout = g_strcmp0 (output, "-") == 0;
   out = to_stdout ? stdout : g_fopen (output, "w");

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli-faults.h"
 #include "lesson.h"
 #include "scenario.h"
+#include "schedule.h"
 #include "session.h"
 #include "recording.h"
 #include "summary.h"
@@ -28,6 +30,7 @@ typedef struct {
   gboolean       deadlock;
   guint          deadlock_stop;
   gint           died;
+  GError        *schedule_error;
 } Run;
 
 static gboolean
@@ -135,11 +138,31 @@ on_process_died (ShmvizSession *session,
                  gboolean       signaled,
                  Run           *run)
 {
+  g_autofree char *message = shmviz_session_dup_death_message (session, proc);
+
   run->died++;
-  if (signaled)
-    g_printerr (_("\nshmviz-cli: worker %u was killed by signal %d\n"), proc + 1, status);
-  else
-    g_printerr (_("\nshmviz-cli: worker %u exited with status %d\n"), proc + 1, status);
+  g_printerr ("\nshmviz-cli: %s\n", message);
+}
+
+static void
+on_stalled (ShmvizSession *session,
+            const char    *message,
+            Run           *run)
+{
+  g_printerr ("\nshmviz-cli: %s\n", message);
+}
+
+/* The schedule ran to its end (or failed): nothing else may move, so
+ * the run ends here. */
+static void
+on_schedule_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Run *run = data;
+
+  shmviz_schedule_run_finish (SHMVIZ_SESSION (source), result, &run->schedule_error);
+  shmviz_session_stop (run->session);
 }
 
 static void
@@ -158,8 +181,12 @@ shmviz_cli_run (int    argc,
   g_autofree char *sync = NULL, *items = NULL, *duration = NULL, *speed = NULL, *seed = NULL;
   g_autofree char *produce_time = NULL, *consume_time = NULL, *race_window = NULL, *step_time = NULL;
   g_autofree char *record = NULL;
+  g_auto(GStrv) fault_specs = NULL;
+  g_autoptr(CliFaults) faults = NULL;
   g_autoptr(ShmvizRecorder) recorder = NULL;
   g_autofree char *lesson_name = NULL;
+  g_autofree char *schedule_text = NULL;
+  g_autoptr(GArray) schedule = NULL;
   g_autoptr(ShmvizLesson) lesson = NULL;
   gboolean json = FALSE, quiet = FALSE, no_instrument = FALSE;
   GOptionEntry entries[] = {
@@ -180,6 +207,8 @@ shmviz_cli_run (int    argc,
     { "no-instrument", 0, 0, G_OPTION_ARG_NONE, &no_instrument, N_("Record no events (measures the engine alone)"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the summary as one JSON object"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress line"), NULL },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule_text, N_("Run exactly this interleaving, then stop: each process token (P1, C2…) runs one step (see docs/scheduling.md)"), "P1,P2,C1,…" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs, N_("Inject a fault: kill, stop, cont or restart a process, or recover, at a time of the run (kill:P1@2s, recover@2.5s); repeatable"), "ACTION:PROC@TIME" },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record, N_("Record every event to FILE (.shmviz) for replay and export"), "FILE" },
     { NULL }
   };
@@ -246,8 +275,8 @@ shmviz_cli_run (int    argc,
 
       /* Unlike the delays, a run's length is counted in seconds. */
       if (g_ascii_isdigit (duration[0]) && g_ascii_isdigit (duration[strlen (duration) - 1]))
-        duration = with_unit = g_strconcat (duration, "s", NULL);
-      if (!shmviz_parse_duration_ns (duration, &ns, &error))
+        with_unit = g_strconcat (duration, "s", NULL);
+      if (!shmviz_parse_duration_ns (with_unit ? with_unit : duration, &ns, &error))
         {
           g_prefix_error (&error, "--duration: ");
           goto usage_error;
@@ -289,6 +318,24 @@ shmviz_cli_run (int    argc,
     }
   if (!shmviz_scenario_validate (&sc, &error))
     goto usage_error;
+  if (fault_specs && !(faults = cli_faults_parse (fault_specs, sc.n_producers, sc.n_consumers, &error)))
+    goto usage_error;
+  if (schedule_text != NULL)
+    {
+      if (!sc.instrument)
+        {
+          g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--schedule needs the events that --no-instrument turns off"));
+          goto usage_error;
+        }
+      if (!(schedule = shmviz_schedule_parse (schedule_text, &sc, &error)))
+        {
+          g_prefix_error (&error, "--schedule: ");
+          goto usage_error;
+        }
+      /* The schedule decides when the run ends, not the item count. */
+      sc.duration = 0;
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   session = shmviz_session_new (&sc);
@@ -300,6 +347,7 @@ shmviz_cli_run (int    argc,
   g_signal_connect (session, "finished", G_CALLBACK (on_finished), &run);
   g_signal_connect (session, "deadlock", G_CALLBACK (on_deadlock), &run);
   g_signal_connect (session, "process-died", G_CALLBACK (on_process_died), &run);
+  g_signal_connect (session, "stalled", G_CALLBACK (on_stalled), &run);
   g_signal_connect (session, "error", G_CALLBACK (on_error), &run);
 
   if (record != NULL)
@@ -320,12 +368,19 @@ shmviz_cli_run (int    argc,
       shmviz_recorder_attach (recorder, session);
     }
 
+  if (schedule != NULL)
+    shmviz_schedule_prepare (session);
   if (!shmviz_session_start (session, &error))
     {
       g_printerr ("shmviz-cli: %s\n", error->message);
       return SHMVIZ_CLI_EXIT_FAILED;
     }
   g_timer_start (timer);
+  if (faults)
+    cli_faults_arm (faults, session);
+  if (schedule != NULL)
+    shmviz_schedule_run_async (session, (const guint *) (void *) schedule->data, schedule->len, NULL,
+                               on_schedule_done, &run);
 
   sigint_source = g_unix_signal_add (SIGINT, on_interrupt, &run);
   sigterm_source = g_unix_signal_add (SIGTERM, on_interrupt, &run);
@@ -376,6 +431,12 @@ shmviz_cli_run (int    argc,
   if (json)
     fputc ('\n', stdout);
 
+  if (run.schedule_error != NULL)
+    {
+      g_printerr ("shmviz-cli: --schedule: %s\n", run.schedule_error->message);
+      g_clear_error (&run.schedule_error);
+      return SHMVIZ_CLI_EXIT_FAILED;
+    }
   return SHMVIZ_CLI_EXIT_OK;
 
 usage_error:

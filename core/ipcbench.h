@@ -111,6 +111,11 @@ ShmvizBenchResult *shmviz_bench_run (const ShmvizBenchConfig *config,
                                      GError                 **error);
 
 char *shmviz_bench_result_to_json  (const ShmvizBenchResult *result);
+/* Reads back what shmviz_bench_result_to_json() wrote, so a saved run can
+ * be drawn and read again (core/ipcbench-load.c); length -1: up to NUL. */
+ShmvizBenchResult *shmviz_bench_result_from_json (const char *json,
+                                                  gssize      length,
+                                                  GError    **error);
 char *shmviz_bench_result_to_table (const ShmvizBenchResult *result);
 /* One honest paragraph for people, computed from the figures: what shared
  * memory bought, and where a pipe won and why. */

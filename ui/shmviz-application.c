@@ -10,6 +10,8 @@
 #include <glib-unix.h>
 
 #include "shmviz-application.h"
+#include "shmviz-preferences.h"
+#include "shmviz-replay-source.h"
 #include "shmviz-window.h"
 
 struct _ShmvizApplication
@@ -90,6 +92,53 @@ shortcuts_activated (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  ShmvizApplication *self = user_data;
+  GtkWidget *prefs = shmviz_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                             self->settings);
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+help_shown (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GtkWindow *parent = GTK_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (gtk_show_uri_full_finish (parent, result, &error))
+    return;
+
+  /* Without a help browser (Yelp) the guide cannot be shown; say so
+   * instead of failing silently. */
+  dialog = adw_message_dialog_new (parent, _("The User Guide Could Not Be Opened"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Install the Yelp help browser to read it. (%s)"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window == NULL)
+    return;
+
+  /* The Mallard guide installed in datadir/help/<lang>/shmviz. */
+  gtk_show_uri_full (window, "help:shmviz", GDK_CURRENT_TIME, NULL, help_shown, NULL);
+}
+
 static gboolean
 quit_on_signal (gpointer user_data)
 {
@@ -104,6 +153,8 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
   { "shortcuts", shortcuts_activated },
+  { "preferences", preferences_activated },
+  { "help", help_activated },
 };
 
 static void
@@ -116,8 +167,16 @@ shmviz_application_startup (GApplication *app)
   } accels[] = {
     { "app.quit",         { "<Primary>q", NULL } },
     { "app.shortcuts",    { "<Primary>question", NULL } },
+    { "app.preferences",  { "<Primary>comma", NULL } },
+    { "app.help",         { "F1", NULL } },
     { "win.restart",      { "<Primary>r", NULL } },
+    { "win.open",         { "<Primary>o", NULL } },
+    { "win.record",       { "<Primary><Shift>r", NULL } },
+    { "win.annotate",     { "<Primary>m", NULL } },
+    { "win.replay-next-anomaly", { "Page_Down", NULL } },
+    { "win.replay-prev-anomaly", { "Page_Up", NULL } },
     { "win.show-sidebar", { "F9", NULL } },
+    { "win.speed-lab",    { "<Primary>b", NULL } },
     { "win.zoom-in",      { "<Primary>plus", "<Primary>equal", NULL } },
     { "win.zoom-out",     { "<Primary>minus", NULL } },
     { "win.zoom-reset",   { "<Primary>0", NULL } },
@@ -138,6 +197,22 @@ shmviz_application_startup (GApplication *app)
   apply_theme (self);
 }
 
+/* `shmviz FILE.shmviz`: each file in a window of its own. */
+static void
+shmviz_application_open (GApplication  *app,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      ShmvizWindow *window = shmviz_window_new (GTK_APPLICATION (app));
+
+      shmviz_window_open_recording (window, files[i], NULL, NULL);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
 static void
 shmviz_application_activate (GApplication *app)
 {
@@ -147,6 +222,21 @@ shmviz_application_activate (GApplication *app)
     window = GTK_WINDOW (shmviz_window_new (GTK_APPLICATION (app)));
 
   gtk_window_present (window);
+}
+
+static int
+shmviz_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  /* Answered in the launching process, without registering or opening a
+   * window in a running instance. */
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("shmviz %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
 }
 
 static void
@@ -170,11 +260,15 @@ shmviz_application_class_init (ShmvizApplicationClass *klass)
   object_class->dispose = shmviz_application_dispose;
   app_class->startup = shmviz_application_startup;
   app_class->activate = shmviz_application_activate;
+  app_class->open = shmviz_application_open;
+  app_class->handle_local_options = shmviz_application_handle_local_options;
 }
 
 static void
 shmviz_application_init (ShmvizApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE, _("Show the version and exit"), NULL);
 }
 
 ShmvizApplication *
@@ -182,7 +276,7 @@ shmviz_application_new (void)
 {
   return g_object_new (SHMVIZ_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/shmviz/Shmviz",
                        NULL);
 }

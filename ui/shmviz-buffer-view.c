@@ -1,11 +1,13 @@
 /* shmviz-buffer-view.c — the ring of slots, drawn live
  *
- * Drawing is split in three layers so that a frame only pays for what
- * changed:
+ * Drawing is split in layers so that a frame only pays for what changed:
  *  - the static node: slot outlines, indices, the producer and consumer
  *    anchors; rebuilt only when size, zoom, palette or slot count change;
- *  - the cells node: occupied slots, labels, in/out pointers and count;
- *    rebuilt only when the snapshot's generation changes;
+ *  - one node per slot, kept across frames and keyed by the slot's state
+ *    and item: a new snapshot rebuilds only the slots whose key changed,
+ *    and hands GTK the very same node objects for the others, so its diff
+ *    finds them unchanged and the damage stays where things moved;
+ *  - the pointers node: in/out pointers and count, rebuilt per generation;
  *  - the overlay: flashes, flying items, hover and focus; drawn every frame,
  *    but only while something animates (a tick callback runs just then).
  *
@@ -23,11 +25,14 @@
 #include "shmviz-buffer-view.h"
 #include "shmviz-palette.h"
 
-#define ANIM_US        (300 * G_TIME_SPAN_MILLISECOND)
-#define FLASH_US       (1500 * G_TIME_SPAN_MILLISECOND)
-#define MAX_CELL       84.0f   /* at zoom 1 */
+/* Long enough to follow with the eye at the default speed, short enough
+ * that a producer's next item does not start before this one landed. */
+#define ANIM_US        (550 * G_TIME_SPAN_MILLISECOND)
+#define FLASH_US       (2000 * G_TIME_SPAN_MILLISECOND)
+#define MAX_CELL       140.0f  /* at zoom 1 */
 #define MIN_LABEL_PX   9
 #define SIDE_BAND      64.0f   /* producer / consumer anchors, at zoom 1 */
+#define MAX_RICH_FLASHES 16
 
 typedef struct {
   guint64 seen_ns;     /* last_ns of the step already seen */
@@ -75,12 +80,18 @@ struct _ShmvizBufferView
   float cx, cy, ring_outer, ring_inner;
   guint grid_cols;
 
-  GskRenderNode *static_node;  /* a texture node once the renderer has drawn it */
+  GskRenderNode *static_node;
   gboolean static_dark;
   char *static_palette;
   guint static_procs;
-  GskRenderNode *cells_node;
+  guint cells_alloc;
+  GskRenderNode **cell_nodes;  /* cells_alloc, NULL: empty or not built */
+  guint64 *cell_keys;          /* n_slots */
+  guint8 *cell_valid;          /* n_slots */
+  GskRenderNode *slots_node;   /* container of cell_nodes */
+  GskRenderNode *cells_node;   /* in/out pointers and count */
   guint64 cells_generation;
+  guint64 cells_rebuilt;       /* slot nodes built so far, for tests */
 
   Flight *flights;            /* n_procs */
   guint64 *flash_seen;        /* n_slots */
@@ -114,10 +125,21 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (ShmvizBufferView, shmviz_buffer_view, GTK_TYPE_WIDGET)
 
 static void
+drop_cell_nodes (ShmvizBufferView *self)
+{
+  for (guint i = 0; i < self->cells_alloc; i++)
+    g_clear_pointer (&self->cell_nodes[i], gsk_render_node_unref);
+  if (self->cell_valid != NULL)
+    memset (self->cell_valid, 0, self->cells_alloc);
+  g_clear_pointer (&self->slots_node, gsk_render_node_unref);
+}
+
+static void
 invalidate_geometry (ShmvizBufferView *self)
 {
   self->geo_width = -1;
   g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  drop_cell_nodes (self);
   g_clear_pointer (&self->cells_node, gsk_render_node_unref);
 }
 
@@ -158,6 +180,19 @@ z (ShmvizBufferView *self,
 
 /* Geometry ------------------------------------------------------------- */
 
+/* Small cells sit on whole pixels, so that the tile of one never covers
+ * an edge of its neighbour when it is redrawn alone. */
+static void
+snap_cell (graphene_rect_t *r,
+           float            s)
+{
+  if (s >= 16)
+    return;
+  r->origin.x = roundf (r->origin.x);
+  r->origin.y = roundf (r->origin.y);
+  r->size.width = r->size.height = MAX (1.0f, floorf (s));
+}
+
 static guint
 ring_capacity (float R,
                float r_min,
@@ -185,8 +220,11 @@ layout_ring (ShmvizBufferView *self,
              float             h)
 {
   float band = z (self, SIDE_BAND);
-  float pointer_room = z (self, 96);
-  float R = MIN (w - 2 * band, h) / 2 - pointer_room;
+  float avail = MIN (w - 2 * band, h) / 2;
+  /* Room outside the ring for the in/out arrows and tags: a share of the
+   * radius, not a fixed size, so a small view still gets a large ring. */
+  float pointer_room = MIN (z (self, 80), avail * 0.26f);
+  float R = avail - pointer_room;
   float r_min, s, lo, hi;
   guint n = self->n_slots, n_rings = 1;
   g_autofree guint *caps = NULL;
@@ -200,7 +238,7 @@ layout_ring (ShmvizBufferView *self,
   /* One ring when it leaves the cells readable; otherwise concentric rings,
    * outer first, with the largest cell that still fits every slot. */
   s = 1.6f * G_PI * R / (n + 0.8f * G_PI);
-  s = MIN (s, R * 0.5f);
+  s = MIN (s, R * 0.62f);
   s = MIN (s, z (self, MAX_CELL));
   if (s < z (self, 22) && n > 1 && ring_capacity (R, r_min, s, &n_rings) >= n && n_rings > 0)
     {
@@ -252,6 +290,7 @@ layout_ring (ShmvizBufferView *self,
           c->angle = a;
           c->radius = r;
           c->rect = GRAPHENE_RECT_INIT (self->cx + r * sinf (a) - s / 2, self->cy - r * cosf (a) - s / 2, s, s);
+          snap_cell (&c->rect, s);
         }
       self->ring_inner = r - s / 2;
     }
@@ -293,6 +332,7 @@ layout_row (ShmvizBufferView *self,
 
         c->rect = GRAPHENE_RECT_INIT (x0 + (i % best_cols) * best * 1.12f, y0 + (i / best_cols) * best * 1.6f,
                                       best, best);
+        snap_cell (&c->rect, best);
         c->angle = 0;
         c->radius = 0;
       }
@@ -313,7 +353,17 @@ ensure_geometry (ShmvizBufferView *self)
     return;
 
   g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  drop_cell_nodes (self);
   g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+  if (self->cells_alloc != self->n_slots)
+    {
+      self->cells_alloc = self->n_slots;
+      self->cell_nodes = g_renew (GskRenderNode *, self->cell_nodes, MAX (self->n_slots, 1));
+      self->cell_keys = g_renew (guint64, self->cell_keys, MAX (self->n_slots, 1));
+      self->cell_valid = g_renew (guint8, self->cell_valid, MAX (self->n_slots, 1));
+      memset (self->cell_nodes, 0, sizeof (GskRenderNode *) * MAX (self->n_slots, 1));
+      memset (self->cell_valid, 0, MAX (self->n_slots, 1));
+    }
   self->geo_width = w;
   self->geo_height = h;
   self->geo_zoom = self->zoom;
@@ -357,7 +407,7 @@ label_px (ShmvizBufferView *self,
 {
   /* An estimate of the bold glyph width keeps long labels inside the cell
    * without laying them out twice. */
-  float px = MIN (box * 0.3f, z (self, 22));
+  float px = MIN (box * 0.3f, z (self, 34));
   float fit = box * 0.9f / (MAX (strlen (text), 2) * 0.64f);
 
   return (int) floorf (MIN (px, fit));
@@ -473,19 +523,20 @@ append_rounded_fill (GtkSnapshot           *snapshot,
                      const GdkRGBA         *color)
 {
   GskRoundedRect rr;
-  float half = MIN (rect->size.width, rect->size.height) / 2 + 1;
+  float hw = rect->size.width / 2, hh = rect->size.height / 2;
   const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  const float widths[4] = { half, half, half, half };
+  /* top, right, bottom, left: each exactly half the box, so the inner
+   * edge closes to a point.  A border thicker than that is drawn with
+   * seams (stray diagonal lines) by the cairo renderer; a rounded clip
+   * would cost a mask per shape per frame. */
+  const float widths[4] = { hh, hw, hh, hw };
 
   if (radius < 1.5f)
     {
       gtk_snapshot_append_color (snapshot, color, rect);
       return;
     }
-  /* A border as thick as half the box is a filled rounded rectangle; the
-   * cairo renderer fills a path for it where a rounded clip would build a
-   * mask. */
-  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gsk_rounded_rect_init_from_rect (&rr, rect, MIN (radius, MIN (hw, hh)));
   gtk_snapshot_append_border (snapshot, &rr, widths, colors);
 }
 
@@ -574,12 +625,12 @@ build_static (ShmvizBufferView *self,
 
         if (tiny)
           {
-            /* Small cells: square corners, which the renderer fills fastest. */
-            gtk_snapshot_append_color (snapshot, &outline, r);
-            if (s >= 5)
-              gtk_snapshot_append_color (snapshot, &empty_fill,
-                                         &GRAPHENE_RECT_INIT (r->origin.x + 1, r->origin.y + 1,
-                                                              r->size.width - 2, r->size.height - 2));
+            /* Small cells: one square of the outline colour, faded, so that
+             * 4096 of them are 4096 nodes and not twice that. */
+            GdkRGBA faint = outline;
+
+            faint.alpha = 0.55f;
+            gtk_snapshot_append_color (snapshot, &faint, r);
             continue;
           }
         append_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
@@ -865,14 +916,57 @@ draw_pointers (ShmvizBufferView *self,
     }
 }
 
+static guint64
+cell_key (const ShmvizSlotView *sv)
+{
+  /* State in the top bits, the item below: equal keys draw equal cells. */
+  return ((guint64) (sv->state & 7) << 61) ^ (sv->item & G_GUINT64_CONSTANT (0x1fffffffffffffff)) ^
+         (sv->item >> 61);
+}
+
+/* Rebuilds the nodes of the slots whose key changed and gathers them all
+ * into a new container; returns the number rebuilt. */
+static guint
+update_cells (ShmvizBufferView *self,
+              gboolean          dark)
+{
+  g_autoptr(GPtrArray) children = g_ptr_array_sized_new (self->n_slots);
+  guint rebuilt = 0;
+
+  for (guint i = 0; i < self->n_slots && i < self->cells_alloc; i++)
+    {
+      const ShmvizSlotView *sv = &self->slots[i];
+      guint64 key = cell_key (sv);
+
+      if (!self->cell_valid[i] || self->cell_keys[i] != key)
+        {
+          GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+          g_clear_pointer (&self->cell_nodes[i], gsk_render_node_unref);
+          draw_cell (self, snapshot, &g_array_index (self->cells, Cell, i).rect, sv, dark);
+          self->cell_nodes[i] = gtk_snapshot_free_to_node (snapshot);
+          self->cell_keys[i] = key;
+          self->cell_valid[i] = TRUE;
+          rebuilt++;
+        }
+      if (self->cell_nodes[i] != NULL)
+        g_ptr_array_add (children, self->cell_nodes[i]);
+    }
+  if (rebuilt > 0 || self->slots_node == NULL)
+    {
+      g_clear_pointer (&self->slots_node, gsk_render_node_unref);
+      self->slots_node = gsk_container_node_new ((GskRenderNode **) children->pdata, children->len);
+    }
+  self->cells_rebuilt += rebuilt;
+  return rebuilt;
+}
+
 static GskRenderNode *
-build_cells (ShmvizBufferView *self,
-             gboolean          dark)
+build_pointers (ShmvizBufferView *self,
+                gboolean          dark)
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
 
-  for (guint i = 0; i < self->n_slots; i++)
-    draw_cell (self, snapshot, &g_array_index (self->cells, Cell, i).rect, &self->slots[i], dark);
   draw_pointers (self, snapshot, dark);
   return gtk_snapshot_free_to_node (snapshot);
 }
@@ -887,9 +981,17 @@ ease_out (float t)
 static void
 draw_flights (ShmvizBufferView *self,
               GtkSnapshot      *snapshot,
-              gint64            now)
+              gint64            now,
+              gboolean          dark)
 {
-  float chip = CLAMP (self->cell_size, z (self, 30), z (self, 64));
+  float chip = CLAMP (self->cell_size * 0.9f, z (self, 40), z (self, 80));
+  guint n_flying = 0;
+  gboolean rich;
+
+  for (guint p = 0; p < self->n_procs; p++)
+    n_flying += self->flights[p].start_us != 0;
+  /* Trails and shadows for a few chips; a swarm of 128 gets plain chips. */
+  rich = n_flying <= MAX_RICH_FLASHES;
 
   for (guint p = 0; p < self->n_procs; p++)
     {
@@ -917,12 +1019,33 @@ draw_flights (ShmvizBufferView *self,
 
       {
         graphene_rect_t r = GRAPHENE_RECT_INIT (x - chip / 2, y - chip * 0.35f, chip, chip * 0.7f);
-        GdkRGBA shadow = { 0, 0, 0, 0.25f * fill.alpha };
+        GdkRGBA shadow = { 0, 0, 0, 0.3f * fill.alpha };
+        GdkRGBA ring = *shmviz_palette_foreground (self->palette, dark);
         graphene_rect_t sr = r;
 
-        graphene_rect_offset (&sr, 0, z (self, 2));
-        append_rounded_fill (snapshot, &sr, chip * 0.2f, &shadow);
+        /* A fading trail behind the chip, so the eye sees where it came
+         * from even when it moves fast. */
+        for (guint k = 1; rich && k <= 3; k++)
+          {
+            float tt = MAX (0.0f, t - 0.07f * k);
+            GdkRGBA ghost = fill;
+            float gs = chip * (0.7f - 0.12f * k);
+
+            if (tt <= 0)
+              break;
+            ghost.alpha = fill.alpha * (0.45f - 0.12f * k);
+            append_rounded_fill (snapshot, &GRAPHENE_RECT_INIT (sx + (ex - sx) * tt - gs / 2,
+                                                                sy + (ey - sy) * tt - gs / 2, gs, gs),
+                                 gs / 2, &ghost);
+          }
+        graphene_rect_offset (&sr, 0, z (self, 3));
+        if (rich)
+          append_rounded_fill (snapshot, &sr, chip * 0.2f, &shadow);
         append_rounded_fill (snapshot, &r, chip * 0.2f, &fill);
+        /* An outline in the text colour: the chip stands out on cells of
+         * its own colour and on either theme. */
+        ring.alpha = fill.alpha;
+        append_outline (snapshot, &r, chip * 0.2f, MAX (1.5f, z (self, 2)), &ring);
       }
       if (f->item != SHMVIZ_ITEM_NONE)
         {
@@ -943,6 +1066,11 @@ draw_flashes (ShmvizBufferView *self,
               gint64            now,
               gboolean          dark)
 {
+  /* A few flashes get the full treatment; a storm of them (thousands of
+   * slots, synchronization off) gets one square each, which reads just as
+   * well at that cell size and keeps the frame inside its budget. */
+  gboolean rich = self->flashing->len <= MAX_RICH_FLASHES;
+
   for (guint i = 0; i < self->flashing->len; i++)
     {
       guint slot = g_array_index (self->flashing, guint, i);
@@ -967,10 +1095,29 @@ draw_flashes (ShmvizBufferView *self,
       grow = MAX (z (self, 3), s * 0.12f);
       outer = GRAPHENE_RECT_INIT (r->origin.x - grow, r->origin.y - grow, s + 2 * grow, s + 2 * grow);
       wash = *color;
+      if (!rich)
+        {
+          wash.alpha = 0.3f + 0.7f * pulse;
+          gtk_snapshot_append_color (snapshot, &wash, &outer);
+          continue;
+        }
       wash.alpha = 0.35f * pulse;
       append_rounded_fill (snapshot, &outer, (s + 2 * grow) * 0.2f, &wash);
       wash.alpha = pulse;
       append_outline (snapshot, &outer, (s + 2 * grow) * 0.2f, MAX (z (self, 2.5f), s * 0.1f), &wash);
+
+      /* A ripple that spreads from the slot for the first half: seen from
+       * across the room even when the slot itself is a few pixels. */
+      if (t < 0.6f)
+        {
+          float q = t / 0.6f;
+          float spread = grow + q * MAX (s * 1.2f, z (self, 36));
+          graphene_rect_t ripple = GRAPHENE_RECT_INIT (r->origin.x - spread, r->origin.y - spread,
+                                                       s + 2 * spread, s + 2 * spread);
+
+          wash.alpha = 0.9f * (1 - q);
+          append_outline (snapshot, &ripple, ripple.size.width / 2, MAX (z (self, 3), s * 0.08f), &wash);
+        }
 
       /* A warning mark with a glyph for the kind, readable without colour. */
       mark = MAX (z (self, 18), s * 0.42f);
@@ -1007,6 +1154,8 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
        g_strcmp0 (self->static_palette, self->palette) != 0))
     {
       g_clear_pointer (&self->static_node, gsk_render_node_unref);
+      /* The cells wear the theme too. */
+      drop_cell_nodes (self);
       g_clear_pointer (&self->cells_node, gsk_render_node_unref);
     }
   if (self->static_node == NULL)
@@ -1019,14 +1168,16 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
       g_free (self->static_palette);
       self->static_palette = g_strdup (self->palette);
     }
-  if (self->cells_node == NULL || self->cells_generation != self->generation)
+  if (self->cells_node == NULL || self->slots_node == NULL || self->cells_generation != self->generation)
     {
       g_clear_pointer (&self->cells_node, gsk_render_node_unref);
-      self->cells_node = build_cells (self, dark);
+      update_cells (self, dark);
+      self->cells_node = build_pointers (self, dark);
       self->cells_generation = self->generation;
     }
 
   gtk_snapshot_append_node (snapshot, self->static_node);
+  gtk_snapshot_append_node (snapshot, self->slots_node);
   gtk_snapshot_append_node (snapshot, self->cells_node);
 
   draw_flashes (self, snapshot, now, dark);
@@ -1059,7 +1210,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
                       self->cell_size * 0.22f, z (self, 3), shmviz_palette_accent (self->palette, dark));
     }
 
-  draw_flights (self, snapshot, now);
+  draw_flights (self, snapshot, now, dark);
 }
 
 /* Animation -------------------------------------------------------------- */
@@ -1565,8 +1716,12 @@ shmviz_buffer_view_finalize (GObject *object)
   ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (object);
 
   g_clear_pointer (&self->model, shmviz_model_unref);
+  drop_cell_nodes (self);
   g_clear_pointer (&self->static_node, gsk_render_node_unref);
   g_clear_pointer (&self->cells_node, gsk_render_node_unref);
+  g_free (self->cell_nodes);
+  g_free (self->cell_keys);
+  g_free (self->cell_valid);
   g_clear_pointer (&self->cells, g_array_unref);
   g_clear_pointer (&self->flashing, g_array_unref);
   g_clear_pointer (&self->text, shmviz_text_cache_free);

@@ -40,22 +40,29 @@ static const char * const slot_hex[N_PALETTES][SHMVIZ_N_SLOT_STATES] = {
 
 static const char * const view_hex[N_PALETTES][SHMVIZ_N_VIEW_STATES] = {
   /* new, running, acquiring, waiting, critical, parked, done, dead, stopped */
-  { "#9a9996", "#26a269", "#e5a50a", "#e66100", "#1c71d8", "#813d9c", "#77767b", "#a51d2d", "#5e5c64" },
+  /* Stopped is brown, the one Adwaita hue no other state wears: grey would
+   * read as "done" and the process is alive. */
+  { "#9a9996", "#26a269", "#e5a50a", "#e66100", "#1c71d8", "#813d9c", "#77767b", "#a51d2d", "#865e3c" },
   { "#999999", "#009e73", "#f0e442", "#e69f00", "#0072b2", "#cc79a7", "#777777", "#d55e00", "#56b4e9" },
   { "#c0c0c0", "#7cff4f", "#ffff00", "#ffa040", "#00e5ff", "#ff80ff", "#a0a0a0", "#ff5050", "#ffffff" },
 };
 
 static const char * const anomaly_hex[N_PALETTES][SHMVIZ_N_ANOMALY_KINDS] = {
-  /* lost, duplicate, empty read, corrupt, index drift, deadlock */
-  { "#e01b24", "#ff7800", "#c64600", "#a51d2d", "#e5a50a", "#c01c28" },
-  { "#d55e00", "#e69f00", "#cc79a7", "#d55e00", "#f0e442", "#d55e00" },
+  /* lost, duplicate, empty read, corrupt, index drift, deadlock.
+   * One set serves the light and the dark background, so each colour sits
+   * in the luminance band that keeps 3:1 (WCAG AA for graphics) against
+   * both; tests/ui/test-contrast.c checks it. */
+  { "#e01b24", "#e66100", "#c64600", "#d43d3d", "#b88300", "#e62d42" },
+  { "#d55e00", "#c27f00", "#cc79a7", "#d55e00", "#a58f00", "#d55e00" },
   { "#ff4040", "#ffa040", "#ff80ff", "#ff4040", "#ffff00", "#ff4040" },
 };
 
-/* background, foreground, line, accent; light then dark variant */
+/* background, foreground, line, accent; light then dark variant.  The
+ * views also write secondary text ("no one waiting", axis labels) in the
+ * line colour, so it keeps 4.5:1 against the background (WCAG AA text). */
 static const char * const neutral_hex[N_PALETTES][2][4] = {
-  { { "#fafafa", "#1e1e1e", "#c0bfbc", "#1c71d8" }, { "#242424", "#ffffff", "#5e5c64", "#78aeed" } },
-  { { "#ffffff", "#000000", "#bbbbbb", "#0072b2" }, { "#1a1a1a", "#ffffff", "#666666", "#56b4e9" } },
+  { { "#fafafa", "#1e1e1e", "#6f6e73", "#1c71d8" }, { "#242424", "#ffffff", "#949390", "#78aeed" } },
+  { { "#ffffff", "#000000", "#737373", "#0072b2" }, { "#1a1a1a", "#ffffff", "#8c8c8c", "#56b4e9" } },
   { { "#000000", "#ffffff", "#ffffff", "#ffff00" }, { "#000000", "#ffffff", "#ffffff", "#ffff00" } },
 };
 
@@ -215,7 +222,7 @@ shmviz_palette_view_shape (ShmvizViewState state)
     case SHMVIZ_VIEW_PARKED:    return SHMVIZ_SHAPE_HATCH;
     case SHMVIZ_VIEW_DONE:      return SHMVIZ_SHAPE_CHECK;
     case SHMVIZ_VIEW_DEAD:      return SHMVIZ_SHAPE_CROSS;
-    case SHMVIZ_VIEW_STOPPED:   return SHMVIZ_SHAPE_HATCH;
+    case SHMVIZ_VIEW_STOPPED:   return SHMVIZ_SHAPE_SQUARE;
     case SHMVIZ_VIEW_NEW:
     case SHMVIZ_N_VIEW_STATES:
     default:                    return SHMVIZ_SHAPE_NONE;
@@ -451,6 +458,12 @@ shmviz_palette_append_shape (GtkSnapshot           *snapshot,
       }
       break;
 
+    case SHMVIZ_SHAPE_SQUARE:
+      gtk_snapshot_append_color (snapshot, color,
+                                 &GRAPHENE_RECT_INIT (sq.origin.x + s * 0.2f, sq.origin.y + s * 0.2f,
+                                                      s * 0.6f, s * 0.6f));
+      break;
+
     case SHMVIZ_SHAPE_TRIANGLE:
     case SHMVIZ_SHAPE_CROSS:
     case SHMVIZ_SHAPE_DIAMOND:
@@ -644,3 +657,4 @@ shmviz_text_cache_draw (ShmvizTextCache *cache,
   gtk_snapshot_restore (snapshot);
   return e->width;
 }
+

@@ -28,6 +28,7 @@ typedef enum {
   SHMVIZ_SHAPE_TRIANGLE,     /* anomaly: warning triangle */
   SHMVIZ_SHAPE_DIAMOND,      /* critical section */
   SHMVIZ_SHAPE_CHECK,        /* done */
+  SHMVIZ_SHAPE_SQUARE,       /* stopped by a signal: the media "stop" mark */
   SHMVIZ_N_SHAPES
 } ShmvizShape;
 

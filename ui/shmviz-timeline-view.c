@@ -195,7 +195,8 @@ bar_rank (guint8 state)
    * teacher looks for. */
   switch (state)
     {
-    case SHMVIZ_VIEW_DEAD:      return 7;
+    case SHMVIZ_VIEW_DEAD:      return 8;
+    case SHMVIZ_VIEW_STOPPED:   return 7;
     case SHMVIZ_VIEW_WAITING:   return 6;
     case SHMVIZ_VIEW_CRITICAL:  return 5;
     case SHMVIZ_VIEW_ACQUIRING: return 4;
@@ -225,6 +226,7 @@ draw_bar (ShmvizTimelineView *self,
     case SHMVIZ_VIEW_CRITICAL:
     case SHMVIZ_VIEW_WAITING:   frac = 0.9f; break;
     case SHMVIZ_VIEW_ACQUIRING: frac = 0.7f; break;
+    case SHMVIZ_VIEW_STOPPED:   frac = 0.6f; break;
     case SHMVIZ_VIEW_RUNNING:
     case SHMVIZ_VIEW_PARKED:    frac = 0.45f; break;
     case SHMVIZ_VIEW_DONE:
@@ -255,6 +257,18 @@ draw_bar (ShmvizTimelineView *self,
                                                       MAX (1.0f, h * 0.12f)));
       return;
     }
+  if (state == SHMVIZ_VIEW_STOPPED && x1 - x0 >= 4 && lane_h >= 8)
+    {
+      /* Frozen: a hollow bar, the process holds its place but runs no step. */
+      float t = MAX (1.0f, h * 0.2f);
+      float top = y + (lane_h - h) / 2;
+
+      gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, top, x1 - x0, t));
+      gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, top + h - t, x1 - x0, t));
+      gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, top, t, h));
+      gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x1 - t, top, t, h));
+      return;
+    }
   gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, y + (lane_h - h) / 2, MAX (x1 - x0, 1.0f), h));
 }
 
@@ -271,6 +285,11 @@ draw_lane (ShmvizTimelineView    *self,
   double scale = area->size.width / (double) (t1 - t0);
   float pend_x0 = -1, pend_x1 = -1;
   guint8 pend_state = 0;
+  /* Finished bars wait here so that a run of columns in one state (the
+   * usual picture at full speed) becomes one node instead of one per
+   * pixel column. */
+  float done_x0 = -1, done_x1 = -1;
+  guint8 done_state = 0;
 
   g_array_set_size (self->spans, 0);
   shmviz_model_get_spans (self->model, proc, t0, self->spans);
@@ -297,13 +316,41 @@ draw_lane (ShmvizTimelineView    *self,
           continue;
         }
       if (pend_x0 >= 0)
-        draw_bar (self, snapshot, pend_state, pend_x0, MAX (pend_x1, pend_x0 + 1), y, lane_h);
+        {
+          float px1 = MAX (pend_x1, pend_x0 + 1);
+
+          if (done_x0 >= 0 && done_state == pend_state && pend_x0 <= done_x1 + 0.5f)
+            done_x1 = MAX (done_x1, px1);
+          else
+            {
+              if (done_x0 >= 0)
+                draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
+              done_x0 = pend_x0;
+              done_x1 = px1;
+              done_state = pend_state;
+            }
+        }
       pend_x0 = x0;
       pend_x1 = x1;
       pend_state = sp->state;
     }
   if (pend_x0 >= 0)
-    draw_bar (self, snapshot, pend_state, pend_x0, MAX (pend_x1, pend_x0 + 1), y, lane_h);
+    {
+      float px1 = MAX (pend_x1, pend_x0 + 1);
+
+      if (done_x0 >= 0 && done_state == pend_state && pend_x0 <= done_x1 + 0.5f)
+        done_x1 = MAX (done_x1, px1);
+      else
+        {
+          if (done_x0 >= 0)
+            draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
+          done_x0 = pend_x0;
+          done_x1 = px1;
+          done_state = pend_state;
+        }
+    }
+  if (done_x0 >= 0)
+    draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
 }
 
 static void
@@ -373,7 +420,8 @@ draw_legend (ShmvizTimelineView *self,
              gboolean            dark)
 {
   static const ShmvizViewState states[] = {
-    SHMVIZ_VIEW_RUNNING, SHMVIZ_VIEW_ACQUIRING, SHMVIZ_VIEW_WAITING, SHMVIZ_VIEW_CRITICAL, SHMVIZ_VIEW_DEAD,
+    SHMVIZ_VIEW_RUNNING, SHMVIZ_VIEW_ACQUIRING, SHMVIZ_VIEW_WAITING, SHMVIZ_VIEW_CRITICAL, SHMVIZ_VIEW_STOPPED,
+    SHMVIZ_VIEW_DEAD,
   };
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   int px = (int) z (self, 13);

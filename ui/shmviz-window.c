@@ -16,8 +16,16 @@
 
 #include "layout.h"
 #include "shmviz-buffer-view.h"
+#include "shmviz-inspect-view.h"
+#include "shmviz-lesson-gallery.h"
+#include "shmviz-presentation.h"
+#include "shmviz-scheduler.h"
 #include "shmviz-process-view.h"
+#include "shmviz-recorder-button.h"
+#include "shmviz-replay-bar.h"
+#include "shmviz-replay-source.h"
 #include "shmviz-scenario-panel.h"
+#include "shmviz-speed-lab.h"
 #include "shmviz-timeline-view.h"
 #include "shmviz-window.h"
 
@@ -56,10 +64,18 @@ struct _ShmvizWindow
   ShmvizRaceLog        *race_log;
   ShmvizTimelineView   *timeline_view;
   ShmvizTotalsBar      *totals_bar;
+  ShmvizScheduler      *scheduler;
+  ShmvizLessonGallery  *lesson_gallery;
+  ShmvizPresentation   *presentation;
+  ShmvizRecorderButton *recorder_button;
+  GtkRevealer          *replay_revealer;
+  ShmvizReplayBar      *replay_bar;
 
   GSettings            *settings;
   ShmvizSession        *session;
   ShmvizModel          *model;
+  /* The recording shown instead of a session, if any. */
+  ShmvizReplay         *replay;
   /* Sessions asked to stop, kept until they say "finished". */
   GPtrArray            *dying;
   ShmvizScenario        scenario;
@@ -196,7 +212,9 @@ update_controls (ShmvizWindow *self)
                                         self->scenario.n_slots),
                            self->scenario.n_slots);
   shape = g_strdup_printf ("%s · %s · %s", producers, consumers, slots);
-  if (!running)
+  if (self->replay != NULL)
+    state = _("Replay");
+  else if (!running)
     state = _("Stopped");
   else if (paused)
     state = _("Paused");
@@ -415,6 +433,12 @@ refresh (ShmvizWindow *self)
   shmviz_timeline_view_set_snapshot (self->timeline_view, &self->snap);
   shmviz_totals_bar_set_totals (self->totals_bar, &self->snap.totals);
 
+  /* A replay moved back: the race log starts over up to here. */
+  if (self->snap.n_anomalies < self->anomaly_index)
+    {
+      shmviz_race_log_clear (self->race_log);
+      self->anomaly_index = 0;
+    }
   if (self->snap.n_anomalies > self->anomaly_index)
     pull_anomalies (self);
 
@@ -622,6 +646,7 @@ set_views_model (ShmvizWindow *self)
   shmviz_buffer_view_set_model (self->buffer_view, self->model);
   shmviz_process_view_set_model (self->process_view, self->model);
   shmviz_timeline_view_set_model (self->timeline_view, self->model);
+  shmviz_presentation_set_model (self->presentation, self->model);
 }
 
 static void
@@ -633,6 +658,12 @@ start_session (ShmvizWindow *self,
 
   retire_session (self);
   g_clear_pointer (&self->model, shmviz_model_unref);
+  if (self->replay != NULL)
+    {
+      shmviz_replay_bar_set_replay (self->replay_bar, NULL);
+      gtk_revealer_set_reveal_child (self->replay_revealer, FALSE);
+      g_clear_object (&self->replay);
+    }
 
   hide_banner (self);
   self->user_stopped = FALSE;
@@ -678,6 +709,13 @@ start_session (ShmvizWindow *self,
   shmviz_timeline_view_set_snapshot (self->timeline_view, &self->snap);
   shmviz_totals_bar_set_totals (self->totals_bar, &self->snap.totals);
 
+  if (!shmviz_recorder_button_session_starting (self->recorder_button, self->session, &error))
+    {
+      toast (self, error->message);
+      g_clear_error (&error);
+    }
+  /* In scheduler mode the run starts paused: no step before the first pick. */
+  shmviz_scheduler_set_session (self->scheduler, self->session);
   if (!shmviz_session_start (self->session, &error))
     show_error (self, _("The run could not start"), error);
   else if (toast_text != NULL)
@@ -849,6 +887,8 @@ process_activated (GtkWidget    *view,
   guint16 p = proc;
 
   if (proc >= self->scenario.n_producers + self->scenario.n_consumers)
+    return;
+  if (shmviz_scheduler_pick (self->scheduler, proc))
     return;
 
   /* You are the scheduler: the chosen process is the one Step runs. */
@@ -1096,7 +1136,33 @@ dismiss_banner_activated (GSimpleAction *action,
   hide_banner (SHMVIZ_WINDOW (user_data));
 }
 
+static void
+speed_lab_destroyed (GtkWindow *lab,
+                     GObject   *window)
+{
+  g_object_set_data (window, "shmviz-speed-lab", NULL);
+}
+
+/* The Speed lab gets a window of its own: its chart needs the room. */
+static void
+speed_lab_activated (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  GtkWindow *self = GTK_WINDOW (user_data);
+  GtkWindow *lab = g_object_get_data (G_OBJECT (self), "shmviz-speed-lab");
+
+  if (lab == NULL)
+    {
+      lab = GTK_WINDOW (shmviz_speed_lab_new (self));
+      g_object_set_data (G_OBJECT (self), "shmviz-speed-lab", lab);
+      g_signal_connect_object (lab, "destroy", G_CALLBACK (speed_lab_destroyed), self, 0);
+    }
+  gtk_window_present (lab);
+}
+
 static const GActionEntry win_actions[] = {
+  { "speed-lab", speed_lab_activated },
   { "pause", pause_activated },
   { "step", step_activated },
   { "stop", stop_activated },
@@ -1300,6 +1366,7 @@ shmviz_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMVIZ_TYPE_WINDOW);
 
   g_clear_pointer (&self->model, shmviz_model_unref);
+  g_clear_object (&self->replay);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (shmviz_window_parent_class)->dispose (object);
@@ -1333,6 +1400,11 @@ shmviz_window_class_init (ShmvizWindowClass *klass)
   g_type_ensure (SHMVIZ_TYPE_RACE_LOG);
   g_type_ensure (SHMVIZ_TYPE_SCENARIO_PANEL);
   g_type_ensure (SHMVIZ_TYPE_TOTALS_BAR);
+  g_type_ensure (SHMVIZ_TYPE_RECORDER_BUTTON);
+  g_type_ensure (SHMVIZ_TYPE_REPLAY_BAR);
+  g_type_ensure (SHMVIZ_TYPE_SCHEDULER);
+  g_type_ensure (SHMVIZ_TYPE_LESSON_GALLERY);
+  g_type_ensure (SHMVIZ_TYPE_INSPECT_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shmviz/Shmviz/ui/shmviz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, toast_overlay);
@@ -1357,6 +1429,11 @@ shmviz_window_class_init (ShmvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, race_log);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, totals_bar);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, scheduler);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, lesson_gallery);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, recorder_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, replay_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, replay_bar);
 }
 
 static void
@@ -1421,6 +1498,24 @@ shmviz_window_init (ShmvizWindow *self)
 
   gtk_paned_set_position (self->main_paned, 450);
   gtk_paned_set_position (self->top_paned, 440);
+
+  /* Record, open, export and notes (ui/shmviz-replay-source.c). */
+  g_signal_connect_swapped (self->replay_bar, "moved", G_CALLBACK (ensure_ticking), self);
+  shmviz_window_add_replay_actions (self);
+
+  /* Classroom: the presentation view wraps the whole content, so its
+   * caption sits under it and its laser pointer is drawn over it. */
+  {
+    GtkWidget *content = g_object_ref (adw_toast_overlay_get_child (self->toast_overlay));
+
+    self->presentation = SHMVIZ_PRESENTATION (shmviz_presentation_new ());
+    adw_toast_overlay_set_child (self->toast_overlay, NULL);
+    shmviz_presentation_set_child (self->presentation, content);
+    g_object_unref (content);
+    adw_toast_overlay_set_child (self->toast_overlay, GTK_WIDGET (self->presentation));
+    shmviz_presentation_set_settings (self->presentation, self->settings);
+    shmviz_lesson_gallery_set_settings (self->lesson_gallery, self->settings);
+  }
 
   /* Opening shmviz starts its scenario at once. */
   start_session (self, NULL);
@@ -1491,4 +1586,91 @@ shmviz_window_get_n_live_sessions (ShmvizWindow *self)
   g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), 0);
 
   return self->dying->len + (session_running (self) ? 1 : 0);
+}
+
+/* Shows @replay's model in the views instead of a live session; NULL goes
+ * back to a live run.  Opening a file goes through
+ * shmviz_window_open_recording(), which reads it off the main loop. */
+void
+shmviz_window_set_replay (ShmvizWindow *self,
+                          ShmvizReplay *replay)
+{
+  g_return_if_fail (SHMVIZ_IS_WINDOW (self));
+
+  if (replay == NULL)
+    {
+      start_session (self, NULL);
+      return;
+    }
+
+  g_object_ref (replay);
+  retire_session (self);
+  shmviz_recorder_button_stop (self->recorder_button);
+  g_clear_pointer (&self->model, shmviz_model_unref);
+  g_clear_object (&self->replay);
+  self->replay = replay;
+  self->model = shmviz_model_ref (shmviz_replay_get_model (replay));
+  self->scenario = *shmviz_replay_get_scenario (replay);
+
+  hide_banner (self);
+  self->have_deadlock = FALSE;
+  self->anomaly_index = 0;
+  self->last_generation = G_MAXUINT64;
+  self->selected_proc = G_MAXUINT;
+  shmviz_race_log_clear (self->race_log);
+  adw_view_stack_page_set_needs_attention (self->race_log_page, FALSE);
+  shmviz_process_view_set_highlight (self->process_view, NULL, 0);
+  shmviz_buffer_view_set_highlight (self->buffer_view, -1);
+
+  shmviz_snapshot_clear (&self->snap);
+  memset (&self->snap, 0, sizeof self->snap);
+  shmviz_model_snapshot (self->model, &self->snap);
+  set_views_model (self);
+  refresh (self);
+
+  shmviz_replay_bar_set_replay (self->replay_bar, replay);
+  gtk_revealer_set_reveal_child (self->replay_revealer, TRUE);
+  update_controls (self);
+  ensure_ticking (self);
+}
+
+ShmvizReplay *
+shmviz_window_get_replay (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  return self->replay;
+}
+
+ShmvizModel *
+shmviz_window_get_model (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  return self->model;
+}
+
+void
+shmviz_window_add_toast (ShmvizWindow *self,
+                         const char   *text)
+{
+  g_return_if_fail (SHMVIZ_IS_WINDOW (self));
+
+  toast (self, text);
+}
+
+GtkWidget *
+shmviz_window_get_replay_bar (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->replay_bar);
+}
+
+GtkWidget *
+shmviz_window_get_recorder_button (ShmvizWindow *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->recorder_button);
 }

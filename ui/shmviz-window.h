@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "replay.h"
 #include "session.h"
 #include "shmviz-race-log.h"
 #include "shmviz-totals-bar.h"
@@ -30,5 +31,17 @@ GtkWidget       *shmviz_window_get_scenario_panel (ShmvizWindow *self);
 const char      *shmviz_window_get_banner     (ShmvizWindow   *self);
 /* Sessions stopped but not yet "finished", the current one included. */
 guint            shmviz_window_get_n_live_sessions (ShmvizWindow *self);
+
+/* Record and replay (ui/shmviz-replay-source.h opens files). */
+void             shmviz_window_set_replay     (ShmvizWindow   *self,
+                                               ShmvizReplay   *replay);
+ShmvizReplay    *shmviz_window_get_replay     (ShmvizWindow   *self);
+/* The model the views show: the session's or the replay's. */
+ShmvizModel     *shmviz_window_get_model      (ShmvizWindow   *self);
+void             shmviz_window_add_toast      (ShmvizWindow   *self,
+                                               const char     *text);
+/* A ShmvizReplayBar and a ShmvizRecorderButton. */
+GtkWidget       *shmviz_window_get_replay_bar (ShmvizWindow   *self);
+GtkWidget       *shmviz_window_get_recorder_button (ShmvizWindow *self);
 
 G_END_DECLS

@@ -126,6 +126,30 @@ def _():
     assert not left, left
 
 
+@case("--fault kills, recovers and restarts on schedule; conservation holds")
+def _():
+    p = subprocess.run([CLI, "run", "-p", "2", "-c", "2", "--duration", "3",
+                        "--race-window", "20ms", "--fault", "kill:P1@1s",
+                        "--fault", "recover@1.5s", "--fault", "restart:P1@1.7s",
+                        "--fault", "stop:C2@2s", "--fault", "cont:C2@2.4s", "--json", "--quiet"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "P1 was killed by signal 9" in p.stderr, p.stderr
+    import json
+    out = json.loads(p.stdout)
+    assert out["produced"] == out["consumed"] + out["lost"] + out["in_buffer"], out
+    assert out["duplicated"] == 0 and out["empty_reads"] == 0 and out["index_drift"] == 0, out
+    assert out["deadlock"] is False, out
+
+
+@case("bad --fault specs are usage errors")
+def _():
+    for spec in ["kill:P9@1s", "explode:P1@1s", "kill@1s", "recover:P1@1s", "kill:P1", "kill:P1@soon"]:
+        p = subprocess.run([CLI, "run", "--fault", spec], capture_output=True, text=True, timeout=30)
+        assert p.returncode == 2, (spec, p.returncode, p.stderr)
+        assert "--fault" in p.stderr, (spec, p.stderr)
+
+
 print(f"1..{len(results)}")
 failed = 0
 for i, (name, fn) in enumerate(results, 1):

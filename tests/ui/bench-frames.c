@@ -4,9 +4,13 @@
  * synthetic model that changes every frame, at 8/256/4096 slots and
  * 2/16/128 processes.  Prints, per configuration, the median and 99th
  * percentile of the interval between frames (from the frame clock) and of
- * the time spent painting (before-paint to after-paint), then the main
+ * the time spent painting (before-paint to after-paint, in wall-clock time
+ * and in the main thread's CPU time, which a loaded machine does not
+ * inflate), then the main
  * loop's CPU use over 2 s once the stream stops.  It prints figures and
- * never fails on timing.  Run it through build-aux/bench-frames.
+ * never fails on timing.  Run it through build-aux/bench-frames;
+ * BENCH_ONLY=4096x128 limits it to some configurations, BENCH_HIDE=buffer
+ * leaves views out.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <gtk/gtk.h>
 
@@ -37,9 +42,11 @@ typedef struct {
   guint64 *seq;
   gboolean feeding;
   gint64 paint_start;
+  gint64 paint_cpu_start;
   gint64 last_frame;
   GArray *intervals;           /* gint64 µs */
   GArray *paints;              /* gint64 µs */
+  GArray *paint_cpu;           /* gint64 µs of this thread's CPU */
 } Bench;
 
 static void
@@ -129,11 +136,23 @@ tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* CPU time of the main thread: on a loaded machine the wall-clock figures
+ * include time spent waiting for a core; this one does not. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static void
 before_paint_cb (GdkFrameClock *clock,
                  Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
+  b->paint_cpu_start = thread_cpu_us ();
 }
 
 static void
@@ -142,12 +161,14 @@ after_paint_cb (GdkFrameClock *clock,
 {
   gint64 frame = gdk_frame_clock_get_frame_time (clock);
   gint64 paint = g_get_monotonic_time () - b->paint_start;
+  gint64 cpu = thread_cpu_us () - b->paint_cpu_start;
 
   if (!b->feeding)
     return;
   if (b->last_frame != 0)
     g_array_append_val (b->intervals, (gint64) { frame - b->last_frame });
   g_array_append_val (b->paints, paint);
+  g_array_append_val (b->paint_cpu, cpu);
   b->last_frame = frame;
 }
 
@@ -191,7 +212,7 @@ run_config (Bench *b,
             guint  seconds)
 {
   ShmvizScenario sc;
-  double im, ip, pm, pp;
+  double im, ip, pm, pp, cm, cp;
 
   shmviz_scenario_init_default (&sc);
   sc.n_slots = n_slots;
@@ -220,13 +241,16 @@ run_config (Bench *b,
   run_for (500);
   g_array_set_size (b->intervals, 0);
   g_array_set_size (b->paints, 0);
+  g_array_set_size (b->paint_cpu, 0);
   b->last_frame = 0;
   run_for (seconds * 1000);
   b->feeding = FALSE;
 
   percentiles (b->intervals, &im, &ip);
   percentiles (b->paints, &pm, &pp);
-  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp);
+  percentiles (b->paint_cpu, &cm, &cp);
+  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp,
+           cm, cp);
 }
 
 static void
@@ -255,6 +279,7 @@ main (int   argc,
   GdkFrameClock *clock;
   guint seconds = 2;
   double c0, c1;
+  g_auto(GStrv) only = g_getenv ("BENCH_ONLY") ? g_strsplit (g_getenv ("BENCH_ONLY"), ",", -1) : NULL;
 
   if (argc > 1)
     seconds = MAX (1, atoi (argv[1]));
@@ -265,6 +290,7 @@ main (int   argc,
   b.events = g_array_new (FALSE, TRUE, sizeof (ShmvizEvent));
   b.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.paints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.paint_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.rand = g_rand_new_with_seed (42);
 
   b.window = gtk_window_new ();
@@ -304,10 +330,18 @@ main (int   argc,
     g_print ("renderer %s, %d×%d, %u s per configuration, times in ms\n",
              G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (b.window))),
              gtk_widget_get_width (b.window), gtk_widget_get_height (b.window), seconds);
-    g_print (" slots  procs  frames  intvl-med  intvl-p99  paint-med  paint-p99\n");
+    g_print (" slots  procs  frames  intvl-med  intvl-p99  paint-med  paint-p99   cpu-med   cpu-p99\n");
     for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
       for (guint j = 0; j < G_N_ELEMENTS (procs); j++)
-        run_config (&b, slots[i], procs[j], seconds);
+        {
+          char name[32];
+
+          /* BENCH_ONLY=4096x128,8x2 runs just those, for profiling. */
+          g_snprintf (name, sizeof name, "%ux%u", slots[i], procs[j]);
+          if (only != NULL && !g_strv_contains ((const char * const *) only, name))
+            continue;
+          run_config (&b, slots[i], procs[j], seconds);
+        }
 
     /* Paused: nothing is fed and the window's own tick is gone, as when the
      * app pauses; flashes and flights end on their own. */
@@ -332,6 +366,7 @@ main (int   argc,
   g_array_unref (b.events);
   g_array_unref (b.intervals);
   g_array_unref (b.paints);
+  g_array_unref (b.paint_cpu);
   g_rand_free (b.rand);
   g_free (b.seq);
   return 0;

@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The window as a screen reader sees it, through AT-SPI.
+
+Starts the real shmviz (GTK_A11Y left unset, so GTK talks to the
+accessibility bus of this session), finds the main controls by name and
+role, then clicks into the buffer view and presses Home through the AT-SPI
+registry's synthetic events, and reads the focused slot's description
+("slot 0 of 8, ...").  Needs an X server, a session bus (the bus launcher
+is started on demand) and python3-pyatspi; run with the system python.
+
+usage: test-a11y.py PATH-TO-shmviz"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+try:
+    import pyatspi
+except ImportError:
+    print('1..0 # SKIP python3-pyatspi is not installed')
+    sys.exit(77)
+
+TIMEOUT = 60
+
+n = 0
+failed = 0
+
+
+def ok(cond, what):
+    global n, failed
+    n += 1
+    print(('ok %d - %s' if cond else 'not ok %d - %s') % (n, what), flush=True)
+    if not cond:
+        failed += 1
+    return cond
+
+
+def walk(acc, depth=0):
+    if acc is None or depth > 60:
+        return
+    yield acc
+    for i in range(acc.childCount):
+        try:
+            child = acc.getChildAtIndex(i)
+        except Exception:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def find_app(pid):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        try:
+            if app is not None and app.get_process_id() == pid:
+                return app
+        except Exception:
+            pass
+    return None
+
+
+class Node:
+    """One accessible, read once: without GTK 4.8 implementing the AT-SPI
+    cache, every property is a round trip on the bus."""
+
+    def __init__(self, acc):
+        self.acc = acc
+        self.role = acc.getRole()
+        self.name = acc.name
+
+
+def find_first(root, role, name):
+    """Depth first, stopping at the first match: cheap for the header bar."""
+    for acc in walk(root):
+        try:
+            if acc.getRole() == role and acc.name == name:
+                return acc
+        except Exception:
+            pass
+    return None
+
+
+def snapshot(root):
+    return [Node(acc) for acc in walk(root)]
+
+
+def find(nodes, role, name):
+    if not isinstance(nodes, list):
+        nodes = snapshot(nodes)
+    for node in nodes:
+        if node.role == role and node.name == name:
+            return node.acc
+    return None
+
+
+def wait_for(fn, timeout=TIMEOUT):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.25)
+    return fn()
+
+
+def main():
+    env = dict(os.environ)
+    for var in ('GTK_A11Y', 'NO_AT_BRIDGE'):
+        env.pop(var, None)
+    global proc_env
+    proc_env = env
+    proc = subprocess.Popen([sys.argv[1]], env=env)
+    try:
+        return run(proc)
+    finally:
+        # SIGTERM takes the same road as closing the window: workers
+        # stopped, shared memory removed.
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        ok(proc.returncode == 0, 'shmviz quit cleanly on SIGTERM (status %s)' % proc.returncode)
+        print('1..%d' % n)
+
+
+def run(proc):
+    app = wait_for(lambda: find_app(proc.pid))
+    if not ok(app is not None, 'shmviz is on the accessibility bus'):
+        return
+    ok(app.name == 'shmviz', 'the application is called shmviz (%r)' % app.name)
+
+    # Wait for the window's contents, not only the application.
+    buffer = wait_for(lambda: find_first(app, pyatspi.ROLE_PANEL, 'Buffer'))
+    ok(buffer is not None, 'buffer view: a panel named "Buffer"')
+
+    pause = find_first(app, pyatspi.ROLE_PUSH_BUTTON, 'Pause')
+    ok(pause is not None, 'pause button: a push button named "Pause"')
+    if pause is not None:
+        ok('Space' in (pause.description or ''),
+           'the pause button tells its shortcut (%r)' % pause.description)
+        # Pressed through AT-SPI as a screen reader user would.  It also
+        # matters for the rest: while the views animate, a loaded machine
+        # answers each AT-SPI call in ~0.2 s; paused, in ~1 ms.
+        pause.queryAction().doAction(0)
+        ok(wait_for(lambda: pause.name == 'Resume', 10), 'after a press it reads "Resume" (%r)' % pause.name)
+
+    nodes = snapshot(app)
+
+    # GtkSwitch is exposed as a toggle in GTK 4.8 (check box or toggle button).
+    sync = None
+    for role in (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_SWITCH
+                 if hasattr(pyatspi, 'ROLE_SWITCH') else pyatspi.ROLE_CHECK_BOX):
+        sync = sync or find(nodes, role, 'Synchronization')
+    ok(sync is not None, 'synchronization switch found by name and role')
+    if sync is not None:
+        ok(sync.getState().contains(pyatspi.STATE_CHECKED), 'synchronization is on by default')
+
+    producers = find(nodes, pyatspi.ROLE_SPIN_BUTTON, 'Producers')
+    ok(producers is not None, 'producers spin button')
+    if producers is not None:
+        value = producers.queryValue().currentValue
+        ok(value == 2, 'producers spin reads 2 (%r)' % value)
+
+    # Every push button has a name a screen reader can say.
+    unnamed = []
+    for node in nodes:
+        if node.role == pyatspi.ROLE_PUSH_BUTTON and (not node.name or node.name.startswith('Gtk')):
+            try:
+                if node.acc.getState().contains(pyatspi.STATE_SHOWING):
+                    unnamed.append('%s (%s)' % (node.name, node.acc.description))
+            except Exception:
+                pass
+    ok(not unnamed, 'every visible push button has a name: %s' % (', '.join(unnamed) or 'yes'))
+
+    for name in ('Processes and locks', 'Timeline'):
+        panel = find(nodes, pyatspi.ROLE_PANEL, name)
+        ok(panel is not None and bool(panel.description),
+           '%s view has a description (%r)' % (name, panel.description if panel else None))
+
+    # GApplication uniqueness: a second launch hands over to this instance
+    # and exits, and no second window or application appears.
+    second = subprocess.run([sys.argv[1]], env=proc_env, timeout=30)
+    ok(second.returncode == 0, 'a second launch exits at once (status %d)' % second.returncode)
+    time.sleep(1)
+    apps = [a for a in pyatspi.Registry.getDesktop(0) if a is not None and a.name == 'shmviz']
+    ok(len(apps) == 1 and proc.poll() is None, 'one shmviz on the bus, the first still running (%d)' % len(apps))
+    frames = [c for c in app if c is not None and c.getRole() == pyatspi.ROLE_FRAME]
+    ok(len(frames) == 1, 'the running instance still has one window (%d)' % len(frames))
+
+    if buffer is None:
+        return
+    summary = buffer.description or ''
+    ok(re.match(r'^\d+ slots?, \d+ full', summary) is not None,
+       'buffer view describes the ring before focus (%r)' % summary)
+
+    # Focus a slot as a user would: click into the view, then Home.  GTK 4
+    # knows no screen coordinates; under Xvfb without a window manager the
+    # window sits at 0,0, so window coordinates are the screen's.
+    x, y, w, h = buffer.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    ok(w > 0 and h > 0, 'buffer view has extents %dx%d at %d,%d' % (w, h, x, y))
+    pyatspi.Registry.generateMouseEvent(x + w // 2, y + h // 2, pyatspi.MOUSE_B1C)
+    time.sleep(0.5)
+    home = 0xff50  # GDK_KEY_Home
+    pyatspi.Registry.generateKeyboardEvent(home, None, pyatspi.KEY_SYM)
+
+    def slot_description():
+        d = buffer.description or ''
+        return d if d.startswith('slot ') else None
+
+    desc = wait_for(slot_description, 10)
+    ok(desc is not None and re.match(r'^slot 0 of 8, ', desc) is not None,
+       'focused slot description: %r' % (desc or buffer.description))
+    ok(buffer.getState().contains(pyatspi.STATE_FOCUSED) or desc is not None,
+       'the buffer view has the keyboard focus')
+
+    # End, not Right: Right is also the window's "step" key.
+    end = 0xff57  # GDK_KEY_End
+    pyatspi.Registry.generateKeyboardEvent(end, None, pyatspi.KEY_SYM)
+    desc = wait_for(lambda: (buffer.description or '').startswith('slot 7 of 8') and buffer.description, 10)
+    ok(bool(desc), 'End moves to the last slot: %r' % buffer.description)
+
+if __name__ == '__main__':
+    main()
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,446 @@
+/* test-classroom.c — presentation view, scheduler mode and lessons in the
+ * real window over real worker processes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "lesson.h"
+#include "session-private.h"
+#include "shmviz-application.h"
+#include "shmviz-lesson-gallery.h"
+#include "shmviz-presentation.h"
+#include "shmviz-process-view.h"
+#include "shmviz-scheduler.h"
+#include "shmviz-window.h"
+
+static ShmvizApplication *app;
+
+typedef struct {
+  ShmvizWindow *window;
+  GSettings    *settings;
+} Fixture;
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+spin_until (Fixture   *fixture,
+            Condition  condition,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+window_is_mapped (Fixture *fixture)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (fixture->window));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  fixture->settings = g_settings_new (APP_ID);
+  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (fixture->settings, keys[i]);
+  g_settings_set_uint (fixture->settings, "speed", 20000);
+
+  fixture->window = shmviz_window_new (GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (spin_until (fixture, window_is_mapped, 10000));
+}
+
+static gboolean
+window_gone (Fixture *fixture)
+{
+  return fixture->window == NULL;
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  /* The window goes once its sessions have said "finished". */
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_true (spin_until (fixture, window_gone, 20000));
+  spin_for (300);
+  g_clear_object (&fixture->settings);
+}
+
+/* ---- presentation ------------------------------------------------------ */
+
+static void
+check_labels (GtkWidget *widget,
+              GtkWidget *window,
+              GPtrArray *seen,
+              guint     *n_checked)
+{
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      GtkLabel *label = GTK_LABEL (widget);
+      int min, nat;
+      int width = gtk_widget_get_width (widget);
+      GArray *rects = g_object_get_data (G_OBJECT (window), "test-rects");
+      graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+
+      PangoRectangle ink, logical;
+
+      /* measure() counts CSS padding and margins, get_width() the content
+       * box only: compare like with like, the text's own extent. */
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      pango_layout_get_pixel_extents (gtk_label_get_layout (label), &ink, &logical);
+      g_assert_cmpint (nat, >=, min);
+      if (!gtk_label_get_wrap (label) && gtk_label_get_ellipsize (label) == PANGO_ELLIPSIZE_NONE &&
+          width + 1 < logical.width)
+        g_error ("label “%s” is clipped: %d px of its %d", gtk_label_get_text (label), width, logical.width);
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+        g_test_message ("label “%s” is ellipsized at %d px", gtk_label_get_text (label), width);
+      if (gtk_widget_compute_bounds (widget, window, &bounds))
+        /* What a scrolled window hides is not on screen to overlap. */
+        for (GtkWidget *a = gtk_widget_get_parent (widget); a; a = gtk_widget_get_parent (a))
+          {
+            graphene_rect_t clip;
+
+            if (GTK_IS_SCROLLED_WINDOW (a) && gtk_widget_compute_bounds (a, window, &clip) &&
+                !graphene_rect_intersection (&bounds, &clip, &bounds))
+              bounds = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+          }
+      if (bounds.size.width > 0 && bounds.size.height > 0)
+        {
+          for (guint i = 0; i < seen->len; i++)
+            {
+              GtkWidget *other = g_ptr_array_index (seen, i);
+              graphene_rect_t ob, inter;
+
+              ob = g_array_index (rects, graphene_rect_t, i);
+              if (graphene_rect_intersection (&bounds, &ob, &inter) &&
+                  inter.size.width > 2 && inter.size.height > 2)
+                g_error ("labels “%s” and “%s” overlap", gtk_label_get_text (label),
+                         gtk_label_get_text (GTK_LABEL (other)));
+            }
+          g_ptr_array_add (seen, widget);
+          g_array_append_val (rects, bounds);
+        }
+      (*n_checked)++;
+    }
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    check_labels (c, window, seen, n_checked);
+}
+
+static char *
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  char *path;
+
+  /* The paintable draws what the widget last rendered: give it frames. */
+  for (guint i = 0; i < 50 && node == NULL; i++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      spin_for (100);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d × %d)", path, width, height);
+  return path;
+}
+
+static gboolean
+caption_is_set (Fixture *fixture)
+{
+  ShmvizPresentation *p = SHMVIZ_PRESENTATION (find_widget (GTK_WIDGET (fixture->window),
+                                                            SHMVIZ_TYPE_PRESENTATION));
+  return *shmviz_presentation_get_caption (p) != '\0';
+}
+
+static void
+test_presentation_300 (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  ShmvizPresentation *presentation = SHMVIZ_PRESENTATION (find_widget (window, SHMVIZ_TYPE_PRESENTATION));
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  g_autofree char *path = NULL;
+  guint n_checked = 0;
+
+  g_assert_nonnull (presentation);
+  g_settings_set_double (fixture->settings, "zoom", 3.0);
+  g_settings_set_string (fixture->settings, "palette", "high-contrast");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "show-sidebar", g_variant_new_boolean (FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
+  g_assert_true (shmviz_presentation_get_active (presentation));
+  g_assert_true (spin_until (fixture, caption_is_set, 10000));
+  spin_for (1500);
+
+  path = save_png (window, "shmviz-presentation-300.png");
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 1920);
+  g_assert_cmpint (gtk_widget_get_height (window), <=, 1080);
+  g_object_set_data_full (G_OBJECT (window), "test-rects", g_array_new (FALSE, FALSE, sizeof (graphene_rect_t)),
+                          (GDestroyNotify) g_array_unref);
+  check_labels (window, window, seen, &n_checked);
+  g_test_message ("%u labels checked", n_checked);
+  g_assert_cmpuint (n_checked, >, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
+  g_assert_false (shmviz_presentation_get_active (presentation));
+}
+
+/* ---- scheduler ----------------------------------------------------------- */
+
+static ShmvizScheduler *
+scheduler_of (Fixture *fixture)
+{
+  return SHMVIZ_SCHEDULER (find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_SCHEDULER));
+}
+
+static gboolean
+scheduler_idle (Fixture *fixture)
+{
+  ShmvizSession *s = shmviz_window_get_session (fixture->window);
+
+  return s != NULL && shmviz_session_get_running (s) && shmviz_session_get_paused (s) &&
+         !shmviz_scheduler_get_busy (scheduler_of (fixture));
+}
+
+static void
+steps_of (Fixture *fixture,
+          guint64 *steps,
+          guint    n)
+{
+  ShmvizRegion *region = shmviz_session_get_region (shmviz_window_get_session (fixture->window));
+
+  for (guint i = 0; i < n; i++)
+    steps[i] = atomic_load (&shmviz_region_proc (region, i)->steps);
+}
+
+static void
+pick_and_check (Fixture  *fixture,
+                guint     proc,
+                gboolean  by_key)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_PROCESS_VIEW);
+  guint64 before[4], after[4];
+
+  steps_of (fixture, before, 4);
+  if (by_key)
+    {
+      /* As a key press reaches the window's shortcut controllers. */
+      ShmvizScheduler *sched = scheduler_of (fixture);
+      GtkShortcutController *found = NULL;
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (sched));
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+        {
+          g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+          if (GTK_IS_SHORTCUT_CONTROLLER (c))
+            found = GTK_SHORTCUT_CONTROLLER (c);
+        }
+      g_assert_nonnull (found);
+      {
+        g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (found), proc);
+        g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (sc), 0, GTK_WIDGET (sched), NULL));
+      }
+    }
+  else
+    g_signal_emit_by_name (view, "process-activated", proc);
+
+  g_assert_true (shmviz_scheduler_get_busy (scheduler_of (fixture)));
+  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+  steps_of (fixture, after, 4);
+  for (guint i = 0; i < 4; i++)
+    if (i == proc)
+      g_assert_cmpuint (after[i], ==, before[i] + 1);
+    else
+      g_assert_cmpuint (after[i], ==, before[i]);
+}
+
+static void
+test_scheduler (Fixture       *fixture,
+                gconstpointer  data)
+{
+  ShmvizScheduler *sched = scheduler_of (fixture);
+  g_autofree char *schedule = NULL;
+  g_autofree char *path = NULL;
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
+
+  g_settings_set_string (fixture->settings, "sync-mode", "off");
+  spin_for (500);
+  adw_view_stack_set_visible_child_name (stack, "scheduler");
+  shmviz_scheduler_set_active (sched, TRUE);
+  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+
+  /* Nothing moves on its own. */
+  {
+    guint64 a[4], b[4];
+
+    steps_of (fixture, a, 4);
+    spin_for (500);
+    steps_of (fixture, b, 4);
+    g_assert_cmpmem (a, sizeof a, b, sizeof b);
+  }
+
+  pick_and_check (fixture, 0, FALSE);   /* P1: in */
+  pick_and_check (fixture, 0, FALSE);   /* P1: i = in */
+  pick_and_check (fixture, 1, TRUE);    /* P2 (key 2) */
+  pick_and_check (fixture, 1, TRUE);    /* P2: i = in */
+  pick_and_check (fixture, 0, FALSE);   /* P1 writes slot 0 */
+  pick_and_check (fixture, 1, FALSE);   /* P2 writes slot 0 over it */
+  schedule = shmviz_scheduler_dup_schedule (sched);
+  g_assert_cmpstr (schedule, ==, "P1,P1,P2,P2,P1,P2");
+  g_assert_cmpuint (shmviz_model_get_anomalies (shmviz_session_get_model (shmviz_window_get_session (fixture->window)), 0, NULL), ==, 1);
+  g_test_message ("caption: %s", shmviz_scheduler_get_caption (sched));
+  path = save_png (GTK_WIDGET (fixture->window), "shmviz-scheduler.png");
+
+  /* Step back: a fresh run replays the first five steps, no loss yet. */
+  shmviz_scheduler_step_back (sched);
+  spin_for (300);
+  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+  g_clear_pointer (&schedule, g_free);
+  schedule = shmviz_scheduler_dup_schedule (sched);
+  g_assert_cmpstr (schedule, ==, "P1,P1,P2,P2,P1");
+  g_assert_cmpuint (shmviz_model_get_anomalies (shmviz_session_get_model (shmviz_window_get_session (fixture->window)), 0, NULL), ==, 0);
+
+  shmviz_scheduler_set_active (sched, FALSE);
+  g_assert_false (shmviz_session_get_paused (shmviz_window_get_session (fixture->window)));
+}
+
+/* ---- lessons --------------------------------------------------------------- */
+
+static gboolean
+running_current_settings (Fixture *fixture)
+{
+  ShmvizSession *s = shmviz_window_get_session (fixture->window);
+  g_autofree char *mode = g_settings_get_string (fixture->settings, "sync-mode");
+  ShmvizSyncMode m;
+
+  shmviz_sync_mode_from_string (mode, &m);
+  return s != NULL && shmviz_session_get_running (s) &&
+         shmviz_session_get_scenario (s)->n_producers == g_settings_get_uint (fixture->settings, "producers") &&
+         shmviz_session_get_scenario (s)->n_slots == g_settings_get_uint (fixture->settings, "slots") &&
+         shmviz_session_get_scenario (s)->sync == m;
+}
+
+static void
+test_every_lesson_opens (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  ShmvizLessonGallery *gallery = SHMVIZ_LESSON_GALLERY (find_widget (GTK_WIDGET (fixture->window),
+                                                                     SHMVIZ_TYPE_LESSON_GALLERY));
+  g_autoptr(GPtrArray) lessons = shmviz_lesson_list (NULL);
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
+  g_autofree char *path = NULL;
+
+  adw_view_stack_set_visible_child_name (stack, "lessons");
+  g_assert_cmpuint (lessons->len, >=, 7);
+  g_assert_cmpuint (shmviz_lesson_gallery_get_n_lessons (gallery), ==, lessons->len);
+
+  for (guint i = 0; i < lessons->len; i++)
+    {
+      ShmvizLesson *l = g_ptr_array_index (lessons, i);
+
+      g_test_message ("lesson %s", l->id);
+      g_assert_true (shmviz_lesson_gallery_open (gallery, l->id));
+      g_assert_cmpstr (shmviz_lesson_gallery_get_current (gallery), ==, l->id);
+      g_assert_cmpuint (g_settings_get_uint (fixture->settings, "producers"), ==, l->scenario.n_producers);
+      g_assert_true (spin_until (fixture, running_current_settings, 20000));
+      spin_for (200);
+    }
+
+  /* A/B: the no-sync lesson and its fixed twin, side by side. */
+  g_assert_true (shmviz_lesson_gallery_open (gallery, "no-sync"));
+  {
+    GtkWindow *ab = shmviz_lesson_gallery_open_ab (gallery);
+
+    g_assert_nonnull (ab);
+    spin_for (2500);
+    g_free (save_png (GTK_WIDGET (ab), "shmviz-ab.png"));
+    gtk_window_destroy (ab);
+    spin_for (1500);
+  }
+  path = save_png (GTK_WIDGET (fixture->window), "shmviz-lessons.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  app = shmviz_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+
+  g_test_add ("/ui/classroom/presentation-300", Fixture, NULL,
+              fixture_setup, test_presentation_300, fixture_teardown);
+  g_test_add ("/ui/classroom/scheduler", Fixture, NULL,
+              fixture_setup, test_scheduler, fixture_teardown);
+  g_test_add ("/ui/classroom/every-lesson-opens", Fixture, NULL,
+              fixture_setup, test_every_lesson_opens, fixture_teardown);
+
+  ret = g_test_run ();
+  g_clear_object (&app);
+  return ret;
+}
