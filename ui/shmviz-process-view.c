@@ -53,6 +53,13 @@ struct _ShmvizProcessView
   float card_scale;
 
   GskRenderNode *node;
+  /* One node per card, kept across frames while what it shows is the
+   * same: a frame rebuilds only the cards that changed and hands GTK the
+   * same objects for the rest, so its diff leaves them undamaged. */
+  GskRenderNode **card_nodes;  /* cards_alloc */
+  guint64 *card_keys;
+  guint cards_alloc;
+  gboolean cards_dark;
   char *description;
   ShmvizTextCache *text;
 };
@@ -80,6 +87,13 @@ z (ShmvizProcessView *self,
    float              v)
 {
   return v * (float) self->zoom;
+}
+
+static void
+drop_cards (ShmvizProcessView *self)
+{
+  for (guint i = 0; i < self->cards_alloc; i++)
+    g_clear_pointer (&self->card_nodes[i], gsk_render_node_unref);
 }
 
 static void
@@ -308,13 +322,21 @@ ensure_geometry (ShmvizProcessView *self)
     return;
 
   g_clear_pointer (&self->node, gsk_render_node_unref);
+  drop_cards (self);
+  if (self->cards_alloc != self->n_procs)
+    {
+      self->card_nodes = g_renew (GskRenderNode *, self->card_nodes, MAX (self->n_procs, 1));
+      self->card_keys = g_renew (guint64, self->card_keys, MAX (self->n_procs, 1));
+      memset (self->card_nodes, 0, sizeof (GskRenderNode *) * MAX (self->n_procs, 1));
+      self->cards_alloc = self->n_procs;
+    }
   self->geo_width = w;
   self->geo_height = h;
   self->geo_zoom = self->zoom;
   self->geo_procs = self->n_procs;
   self->cards = g_renew (graphene_rect_t, self->cards, MAX (self->n_procs, 1));
 
-  center_w = MIN (z (self, 260), w * 0.3f);
+  center_w = MIN (z (self, 280), w * 0.34f);
   group_w = MAX ((w - center_w - 4 * m) / 2, 10);
   avail_h = MAX (h - head - m, 10);
 
@@ -377,19 +399,19 @@ append_rounded_fill (GtkSnapshot           *snapshot,
                      const GdkRGBA         *color)
 {
   GskRoundedRect rr;
-  float half = MIN (rect->size.width, rect->size.height) / 2 + 1;
+  float hw = rect->size.width / 2, hh = rect->size.height / 2;
   const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  const float widths[4] = { half, half, half, half };
+  /* top, right, bottom, left: each exactly half the box, so the inner
+   * edge closes to a point.  A border thicker than that is drawn with
+   * seams (stray diagonal lines across the cards) by the cairo renderer. */
+  const float widths[4] = { hh, hw, hh, hw };
 
   if (radius < 1.5f)
     {
       gtk_snapshot_append_color (snapshot, color, rect);
       return;
     }
-  /* A border as thick as half the box is a filled rounded rectangle; the
-   * cairo renderer fills a path for it where a rounded clip would build a
-   * mask. */
-  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
+  gsk_rounded_rect_init_from_rect (&rr, rect, MIN (radius, MIN (hw, hh)));
   gtk_snapshot_append_border (snapshot, &rr, widths, colors);
 }
 
@@ -679,10 +701,14 @@ draw_semaphores (ShmvizProcessView *self,
 
           draw_lock (cr, b->origin.x + z (self, 10), top + z (self, 2), size, held, c);
           cairo_destroy (cr);
-          shmviz_text_cache_draw (self->text, snapshot, "mutex", title_px, TRUE, b->origin.x + size + z (self, 22),
-                                  top + size * 0.3f, 0.0f, 0.5f, fg);
-          shmviz_text_cache_draw (self->text, snapshot, text, (int) (title_px * 1.1f), held,
-                                  b->origin.x + size + z (self, 22), top + size * 0.85f, 0.0f, 0.5f, fg);
+          {
+            float tx = b->origin.x + size + z (self, 22);
+            float room = b->origin.x + b->size.width - z (self, 8) - tx;
+
+            /* Shrunk to the card's width: "held by P12" never runs out. */
+            draw_fit (self, snapshot, "mutex", title_px, TRUE, tx, top + size * 0.3f, 0.5f, room, fg);
+            draw_fit (self, snapshot, text, (int) (title_px * 1.1f), held, tx, top + size * 0.85f, 0.5f, room, fg);
+          }
         }
       else
         {
@@ -794,6 +820,28 @@ draw_deadlock (ShmvizProcessView *self,
   }
 }
 
+/* Everything a card shows, folded into one number (FNV-1a). */
+static guint64
+card_key (ShmvizProcessView *self,
+          guint              proc)
+{
+  const ShmvizProcView *pv = &self->procs[proc];
+  guint64 fields[] = {
+    pv->state, pv->wait_sem, pv->held, pv->last_kind, pv->last_slot, pv->last_item, (guint64) (gint64) pv->pid,
+    pv->items_done, (guint64) (gint64) pv->exit_status, pv->signaled, is_highlighted (self, proc),
+    self->n_producers, g_str_hash (self->palette),
+  };
+  guint64 h = G_GUINT64_CONSTANT (14695981039346656037);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    for (guint b = 0; b < 8; b++)
+      {
+        h ^= (fields[i] >> (b * 8)) & 0xff;
+        h *= G_GUINT64_CONSTANT (1099511628211);
+      }
+  return h;
+}
+
 static GskRenderNode *
 build_node (ShmvizProcessView *self,
             gboolean           dark)
@@ -815,8 +863,32 @@ build_node (ShmvizProcessView *self,
     }
 
   draw_semaphores (self, snapshot, dark);
+  if (dark != self->cards_dark)
+    {
+      drop_cards (self);
+      self->cards_dark = dark;
+    }
   for (guint p = 0; p < self->n_procs; p++)
-    draw_card (self, snapshot, p, dark);
+    {
+      guint64 key = card_key (self, p);
+
+      if (p >= self->cards_alloc)
+        {
+          draw_card (self, snapshot, p, dark);
+          continue;
+        }
+      if (self->card_nodes[p] == NULL || self->card_keys[p] != key)
+        {
+          GtkSnapshot *card = gtk_snapshot_new ();
+
+          g_clear_pointer (&self->card_nodes[p], gsk_render_node_unref);
+          draw_card (self, card, p, dark);
+          self->card_nodes[p] = gtk_snapshot_free_to_node (card);
+          self->card_keys[p] = key;
+        }
+      if (self->card_nodes[p] != NULL)
+        gtk_snapshot_append_node (snapshot, self->card_nodes[p]);
+    }
   if (self->deadlock)
     draw_deadlock (self, snapshot, dark);
 
@@ -1154,6 +1226,9 @@ shmviz_process_view_finalize (GObject *object)
 
   g_clear_pointer (&self->model, shmviz_model_unref);
   g_clear_pointer (&self->node, gsk_render_node_unref);
+  drop_cards (self);
+  g_free (self->card_nodes);
+  g_free (self->card_keys);
   g_clear_pointer (&self->highlight, g_array_unref);
   g_clear_pointer (&self->text, shmviz_text_cache_free);
   g_free (self->procs);

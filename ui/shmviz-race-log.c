@@ -395,7 +395,11 @@ shmviz_race_log_clear (ShmvizRaceLog *self)
 {
   g_return_if_fail (SHMVIZ_IS_RACE_LOG (self));
 
+  /* Detached while emptied: GTK 4.8's list view otherwise tries to keep
+   * its anchor on rows that no longer exist ("failed to scroll"). */
+  gtk_list_view_set_model (self->list_view, NULL);
   g_list_store_remove_all (self->store);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   self->n_total = 0;
   self->n_dropped = 0;
   shmviz_race_log_set_follow (self, TRUE);

@@ -402,6 +402,15 @@ draw_anomalies (ShmvizTimelineView    *self,
       if (x - last_x[lane] < mark * 0.6f)
         continue;
       last_x[lane] = x;
+      if (lane < self->n_procs && lane_h < 10)
+        {
+          /* Lanes a few pixels high: a tick across the lane in the anomaly
+           * colour; a triangle would not read and costs a cairo node. */
+          gtk_snapshot_append_color (snapshot, shmviz_palette_anomaly (self->palette, a->kind),
+                                     &GRAPHENE_RECT_INIT (x - 1.5f, area->origin.y + lane * lane_h - 1, 3,
+                                                          lane_h + 2));
+          continue;
+        }
       y = lane < self->n_procs ? area->origin.y + lane * lane_h + lane_h / 2 - mark / 2 : area->origin.y - mark;
       shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE,
                                    &GRAPHENE_RECT_INIT (x - mark / 2, y, mark, mark),

@@ -273,6 +273,17 @@ test_palette (void)
     for (guint b = a + 1; b < SHMVIZ_N_VIEW_STATES; b++)
       g_assert_cmpint (shmviz_palette_view_shape (a), !=, shmviz_palette_view_shape (b));
   g_assert_cmpfloat (shmviz_palette_contrast (&(GdkRGBA) { 0, 0, 0, 1 }, &(GdkRGBA) { 1, 1, 1, 1 }), >, 20.9);
+
+  /* A process frozen by SIGSTOP is alive: it must not look done or dead. */
+  g_assert_cmpint (shmviz_palette_view_shape (SHMVIZ_VIEW_STOPPED), ==, SHMVIZ_SHAPE_SQUARE);
+  for (guint n = 0; names[n] != NULL; n++)
+    {
+      const GdkRGBA *stopped = shmviz_palette_view_state (names[n], SHMVIZ_VIEW_STOPPED);
+
+      g_assert_false (gdk_rgba_equal (stopped, shmviz_palette_view_state (names[n], SHMVIZ_VIEW_DONE)));
+      g_assert_false (gdk_rgba_equal (stopped, shmviz_palette_view_state (names[n], SHMVIZ_VIEW_DEAD)));
+    }
+  g_assert_cmpstr (shmviz_view_state_name (SHMVIZ_VIEW_STOPPED), !=, shmviz_view_state_name (SHMVIZ_VIEW_PARKED));
 }
 
 static void
