@@ -226,6 +226,9 @@ shmviz_export_dialog_run (GtkWindow      *parent,
   self->poll_id = g_timeout_add (POLL_MS, poll_cb, self);
 
   task = g_task_new (self, self->cancellable, job_done, NULL);
+  /* What the job returns is the truth: one that finished just before the
+   * cancel wrote a whole file, which a CANCELLED report would disown. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_source_tag (task, shmviz_export_dialog_run);
   g_task_run_in_thread (task, job_thread);
   gtk_window_present (GTK_WINDOW (self));

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "known-warnings.h"
+
 #include <string.h>
 
 #include <adwaita.h>
@@ -428,6 +430,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  known_warnings_install ();
   app = shmviz_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (G_APPLICATION (app), NULL, &error))

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "known-warnings.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -781,6 +783,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  known_warnings_install ();
 
   app = shmviz_application_new ();
   /* Tests run beside each other and beside a real shmviz. */
