@@ -320,6 +320,9 @@ shmviz_cli_run (int    argc,
     goto usage_error;
   if (fault_specs && !(faults = cli_faults_parse (fault_specs, sc.n_producers, sc.n_consumers, &error)))
     goto usage_error;
+  /* A lesson's own interleaving, unless --schedule asks for another. */
+  if (schedule_text == NULL && lesson != NULL && lesson->schedule != NULL)
+    schedule_text = g_strdup (lesson->schedule);
   if (schedule_text != NULL)
     {
       if (!sc.instrument)

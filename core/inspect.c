@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "inspect.h"
+#include "json.h"
 
 #define SEM_PREFIX "sem."
 #define HEX_PER_LINE 16

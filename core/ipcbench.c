@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include "json.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -659,32 +661,6 @@ shmviz_bench_run (const ShmvizBenchConfig *config,
 /* Output */
 
 static void
-json_string (GString    *out,
-             const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 json_number (GString *out,
              gdouble  v)
 {
@@ -715,11 +691,11 @@ shmviz_bench_result_to_json (const ShmvizBenchResult *result)
   GString *out = g_string_new ("{\"benchmark\": \"ipc\", \"date\": ");
   g_autofree char *reading = shmviz_bench_result_reading (result);
 
-  json_string (out, result->date);
+  shmviz_json_string (out, result->date);
   g_string_append_printf (out, ", \"machine\": {\"cpus\": %u, \"cpu_model\": ", result->n_cpus);
-  json_string (out, result->cpu_model);
+  shmviz_json_string (out, result->cpu_model);
   g_string_append (out, ", \"kernel\": ");
-  json_string (out, result->kernel);
+  shmviz_json_string (out, result->kernel);
   g_string_append_printf (out, ", \"pinned\": %s, \"load_average\": ", result->pinned ? "true" : "false");
   json_number (out, result->load_average);
   g_string_append (out, "}");
@@ -736,12 +712,12 @@ shmviz_bench_result_to_json (const ShmvizBenchResult *result)
       const ShmvizBenchRow *row = &g_array_index (result->rows, ShmvizBenchRow, i);
 
       g_string_append (out, i ? ",\n  {\"mechanism\": " : "\n  {\"mechanism\": ");
-      json_string (out, mechanisms[row->mechanism].name);
+      shmviz_json_string (out, mechanisms[row->mechanism].name);
       g_string_append_printf (out, ", \"size\": %u, \"supported\": %s, \"failed\": %s, \"note\": ",
                               row->size, row->supported ? "true" : "false",
                               row->failed ? "true" : "false");
       if (row->note)
-        json_string (out, row->note);
+        shmviz_json_string (out, row->note);
       else
         g_string_append (out, "null");
       g_string_append_printf (out, ", \"repetitions\": %u, \"stream_messages\": %" G_GUINT64_FORMAT
@@ -757,7 +733,7 @@ shmviz_bench_result_to_json (const ShmvizBenchResult *result)
                               row->messages_checked, row->order_errors, row->checksum_errors);
     }
   g_string_append (out, "\n], \"reading\": ");
-  json_string (out, reading);
+  shmviz_json_string (out, reading);
   g_string_append (out, "}");
   return g_string_free (out, FALSE);
 }

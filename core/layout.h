@@ -31,7 +31,7 @@
 G_BEGIN_DECLS
 
 #define SHMVIZ_REGION_MAGIC   G_GUINT64_CONSTANT (0x31305a564d48535f) /* "_SHMVZ01" */
-#define SHMVIZ_LAYOUT_VERSION 2u
+#define SHMVIZ_LAYOUT_VERSION 3u
 #define SHMVIZ_CACHELINE      64u
 
 typedef enum {
@@ -112,12 +112,46 @@ typedef struct {
   _Alignas (SHMVIZ_CACHELINE) pthread_mutex_t robust_mutex;
 } ShmvizRegionHeader;
 
+/* A slot's state and the id of the item in it share one word, so that a
+ * worker's exchange observes both at once: with two words, two producers
+ * racing on one slot could each see half of the other's write, and an item
+ * overwritten that way would go unreported.  Item ids never use the top
+ * bits (producer numbers fit in 7 bits above a 48-bit sequence). */
 typedef struct {
-  _Atomic uint32_t state;        /* ShmvizSlotState, swapped atomically */
+  _Atomic uint64_t word;         /* SHMVIZ_SLOT_WORD (state, item) */
   uint32_t checksum;             /* over item id and payload */
-  _Atomic uint64_t item;         /* id of the item in the slot */
+  uint32_t _pad;
   /* payload[item_size] follows */
 } ShmvizSlotHeader;
+
+#define SHMVIZ_SLOT_STATE_SHIFT 62
+#define SHMVIZ_SLOT_WORD(state, item) \
+  ((((uint64_t) (state) & 3u) << SHMVIZ_SLOT_STATE_SHIFT) | \
+   ((uint64_t) (item) & ((G_GUINT64_CONSTANT (1) << SHMVIZ_SLOT_STATE_SHIFT) - 1)))
+#define SHMVIZ_SLOT_WORD_STATE(word) ((guint) ((word) >> SHMVIZ_SLOT_STATE_SHIFT))
+#define SHMVIZ_SLOT_WORD_ITEM(word) \
+  ((word) & ((G_GUINT64_CONSTANT (1) << SHMVIZ_SLOT_STATE_SHIFT) - 1))
+
+static inline guint
+shmviz_slot_state (ShmvizSlotHeader *slot)
+{
+  return SHMVIZ_SLOT_WORD_STATE (atomic_load (&slot->word));
+}
+
+static inline guint64
+shmviz_slot_item (ShmvizSlotHeader *slot)
+{
+  return SHMVIZ_SLOT_WORD_ITEM (atomic_load (&slot->word));
+}
+
+/* Sets the state, keeping the item: for the supervisor at a barrier and a
+ * repairer under the lock, when nobody else touches slots. */
+static inline void
+shmviz_slot_set_state (ShmvizSlotHeader *slot,
+                       guint             state)
+{
+  atomic_store (&slot->word, SHMVIZ_SLOT_WORD (state, shmviz_slot_item (slot)));
+}
 
 typedef struct {
   /* Written by the supervisor before spawning. */

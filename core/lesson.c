@@ -12,9 +12,11 @@
 #include <glib/gstdio.h>
 
 #include "lesson.h"
+#include "schedule.h"
 
 #define GROUP_LESSON   "Lesson"
 #define GROUP_SCENARIO "Scenario"
+#define KEY_SCHEDULE   "Schedule"
 #define MAX_ID_LENGTH  64
 #define NS_PER_S       1000000000.0
 
@@ -105,6 +107,7 @@ shmviz_lesson_free (ShmvizLesson *lesson)
   g_free (lesson->title);
   g_free (lesson->explanation);
   g_free (lesson->twin);
+  g_free (lesson->schedule);
   g_free (lesson);
 }
 
@@ -308,6 +311,7 @@ lesson_from_key_file (GKeyFile    *kf,
   g_autoptr(ShmvizLesson) lesson = g_new0 (ShmvizLesson, 1);
   g_auto(GStrv) keys = NULL;
   g_autofree char *expect = NULL;
+  g_autofree char *schedule = NULL;
   GError *local_error = NULL;
 
   if (!shmviz_lesson_id_is_valid (id))
@@ -365,6 +369,20 @@ lesson_from_key_file (GKeyFile    *kf,
       g_autofree char *value = g_key_file_get_string (kf, GROUP_SCENARIO, keys[i], NULL);
       guint k;
 
+      /* Checked once the whole scenario is known: it may name processes
+       * that a later key adds. */
+      if (strcmp (keys[i], KEY_SCHEDULE) == 0)
+        {
+          if (value == NULL)
+            {
+              g_set_error (error, SHMVIZ_LESSON_ERROR, SHMVIZ_LESSON_ERROR_INVALID,
+                           "[%s] %s: %s", GROUP_SCENARIO, keys[i], _("not a string"));
+              return NULL;
+            }
+          g_free (schedule);
+          schedule = g_steal_pointer (&value);
+          continue;
+        }
       for (k = 0; k < N_KEYS; k++)
         if (strcmp (keys[i], scenario_keys[k]) == 0)
           break;
@@ -392,6 +410,21 @@ lesson_from_key_file (GKeyFile    *kf,
     {
       g_propagate_prefixed_error (error, local_error, "[%s]: ", GROUP_SCENARIO);
       return NULL;
+    }
+
+  if (schedule != NULL)
+    {
+      g_autoptr(GArray) procs = shmviz_schedule_parse (schedule, &lesson->scenario, &local_error);
+
+      if (procs == NULL)
+        {
+          g_set_error (error, SHMVIZ_LESSON_ERROR, SHMVIZ_LESSON_ERROR_INVALID,
+                       "[%s] %s: %s", GROUP_SCENARIO, KEY_SCHEDULE, local_error->message);
+          g_clear_error (&local_error);
+          return NULL;
+        }
+      lesson->schedule = shmviz_schedule_to_string ((const guint *) (void *) procs->data, procs->len,
+                                                    lesson->scenario.n_producers);
     }
 
   return g_steal_pointer (&lesson);
@@ -603,6 +636,17 @@ shmviz_lesson_find (const char  *name,
   return NULL;
 }
 
+GArray *
+shmviz_lesson_parse_schedule (const ShmvizLesson  *lesson,
+                              GError             **error)
+{
+  g_return_val_if_fail (lesson != NULL, NULL);
+
+  if (lesson->schedule == NULL)
+    return NULL;
+  return shmviz_schedule_parse (lesson->schedule, &lesson->scenario, error);
+}
+
 static char *
 format_delay (guint64 ns)
 {
@@ -658,6 +702,8 @@ shmviz_lesson_to_data (const ShmvizLesson *lesson,
     g_key_file_set_string (kf, GROUP_SCENARIO, scenario_keys[KEY_SPEED],
                            g_ascii_dtostr (buf, sizeof buf, sc->speed_permille / 1000.0));
   g_key_file_set_uint64 (kf, GROUP_SCENARIO, scenario_keys[KEY_SEED], sc->seed);
+  if (lesson->schedule)
+    g_key_file_set_string (kf, GROUP_SCENARIO, KEY_SCHEDULE, lesson->schedule);
 
   return g_key_file_to_data (kf, length, NULL);
 }
@@ -687,6 +733,17 @@ shmviz_lesson_save (ShmvizLesson  *lesson,
       g_set_error (error, SHMVIZ_LESSON_ERROR, SHMVIZ_LESSON_ERROR_INVALID,
                    "%s: %s", lesson->id, local_error->message);
       return FALSE;
+    }
+  if (lesson->schedule != NULL)
+    {
+      g_autoptr(GArray) procs = shmviz_lesson_parse_schedule (lesson, &local_error);
+
+      if (procs == NULL)
+        {
+          g_set_error (error, SHMVIZ_LESSON_ERROR, SHMVIZ_LESSON_ERROR_INVALID,
+                       "%s: [%s] %s: %s", lesson->id, GROUP_SCENARIO, KEY_SCHEDULE, local_error->message);
+          return FALSE;
+        }
     }
 
   if (dir == NULL)

@@ -3,7 +3,10 @@
  *
  * A lesson is a GKeyFile named ID.lesson.  Its [Lesson] group holds Name,
  * Title and Explanation (translatable as Name[de]=…), Expect and Twin; its
- * [Scenario] group holds the same keys as `shmviz-cli run`'s flags.  Lessons
+ * [Scenario] group holds the same keys as `shmviz-cli run`'s flags, and
+ * optionally Schedule, an exact interleaving ("P1,P1,P2,C1", see
+ * schedule.h) that `shmviz-cli run --lesson` and the scheduler page replay,
+ * so a lesson can show one race the same way every time.  Lessons
  * are looked up in $SHMVIZ_LESSONS_DIR, the user's data dir
  * (~/.local/share/shmviz/lessons), the installed data dir and, for
  * uninstalled builds, the source tree; the first with a given ID wins.
@@ -39,6 +42,9 @@ typedef struct {
   char              *twin;         /* the fixed/broken twin's id, or NULL */
   ShmvizScenario     scenario;
   gboolean           user;         /* from the user's data dir */
+  /* The [Scenario] Schedule key, normalized ("P1,P2,C1"), or NULL; loading
+   * and saving check it against the scenario with shmviz_schedule_parse(). */
+  char              *schedule;
 } ShmvizLesson;
 
 #define SHMVIZ_LESSON_ERROR (shmviz_lesson_error_quark ())
@@ -78,6 +84,10 @@ char         *shmviz_lesson_to_data       (const ShmvizLesson  *lesson,
 gboolean      shmviz_lesson_save          (ShmvizLesson        *lesson,
                                            const char          *dir,
                                            GError             **error);
+/* The lesson's schedule as model process indices (guint), or NULL when it
+ * has none or it does not fit the scenario (@error set then). */
+GArray       *shmviz_lesson_parse_schedule (const ShmvizLesson *lesson,
+                                            GError            **error);
 /* Lower-case letters, digits and dashes, 1..64 characters. */
 gboolean      shmviz_lesson_id_is_valid   (const char          *id);
 /* "Slow consumer!" → "slow-consumer". */

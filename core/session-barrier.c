@@ -64,20 +64,20 @@ rebuild (ShmvizSession *self)
     {
       guint i = (out + k) % n;
       ShmvizSlotHeader *slot = shmviz_region_slot (region, i);
-      guint32 state = atomic_load (&slot->state);
+      guint state = shmviz_slot_state (slot);
 
       if (state == SHMVIZ_SLOT_FULL)
         {
           kept[count].from = i;
-          kept[count].item = atomic_load (&slot->item);
+          kept[count].item = shmviz_slot_item (slot);
           kept[count].checksum = slot->checksum;
           count++;
         }
       else if (state != SHMVIZ_SLOT_EMPTY)
         {
           _shmviz_session_push_control (self, SHMVIZ_EV_SLOT_CLEARED, (guint8) state, (guint16) i, 0,
-                        atomic_load (&slot->item), 0);
-          atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
+                        shmviz_slot_item (slot), 0);
+          shmviz_slot_set_state (slot, SHMVIZ_SLOT_EMPTY);
         }
     }
 
@@ -96,14 +96,14 @@ rebuild (ShmvizSession *self)
             {
               memcpy (shmviz_region_slot_payload (region, i), payloads + k * item_size, item_size);
               slot->checksum = kept[k].checksum;
-              atomic_store (&slot->item, kept[k].item);
+              atomic_store (&slot->word, SHMVIZ_SLOT_WORD (SHMVIZ_SLOT_FULL, kept[k].item));
               _shmviz_session_push_control (self, SHMVIZ_EV_SLOT_MOVED, 0, (guint16) i, (guint16) kept[k].from,
                             kept[k].item, 0);
             }
-          atomic_store (&slot->state, SHMVIZ_SLOT_FULL);
+          shmviz_slot_set_state (slot, SHMVIZ_SLOT_FULL);
         }
       else
-        atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
+        shmviz_slot_set_state (slot, SHMVIZ_SLOT_EMPTY);
     }
 
   atomic_store (&h->in, (out + count) % n);

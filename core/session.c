@@ -431,7 +431,11 @@ shmviz_session_finalize (GObject *object)
   g_clear_pointer (&self->tails, g_free);
   g_clear_pointer (&self->last_ts, g_free);
   g_clear_pointer (&self->stopped, g_free);
-  g_clear_pointer (&self->death_messages, g_strfreev);
+  /* Not g_strfreev(): the array has holes where workers are alive. */
+  if (self->death_messages)
+    for (guint i = 0; i < self->n_procs; i++)
+      g_free (self->death_messages[i]);
+  g_clear_pointer (&self->death_messages, g_free);
   g_clear_pointer (&self->dropped_seen, g_free);
   g_clear_pointer (&self->pids, g_free);
   g_clear_pointer (&self->child_watches, g_free);
@@ -635,7 +639,7 @@ shmviz_session_start (ShmvizSession *self,
   self->tails = g_new0 (guint64, self->n_procs);
   self->last_ts = g_new0 (guint64, self->n_procs);
   self->stopped = g_new0 (gboolean, self->n_procs);
-  self->death_messages = g_new0 (char *, self->n_procs + 1);
+  self->death_messages = g_new0 (char *, self->n_procs);
   self->dropped_seen = g_new0 (guint64, self->n_procs);
   self->stages = g_new0 (Stage, self->n_procs + 1);
   for (guint i = 0; i <= self->n_procs; i++)

@@ -15,39 +15,12 @@
 
 #include <glib/gi18n.h>
 
+#include "json.h"
 #include "shmls.h"
 
 #define SEM_PREFIX "sem."
 
 G_DEFINE_QUARK (shmviz-shm-error-quark, shmviz_shm_error)
-
-void
-shmviz_json_string (GString    *out,
-                    const char *str)
-{
-  g_autofree char *valid = g_utf8_make_valid (str, -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
 
 char *
 shmviz_shm_entry_name (const char  *name,

@@ -65,10 +65,6 @@ gboolean   shmviz_shm_remove        (const char       *entry,
 void       shmviz_shm_object_to_json (const ShmvizShmObject *object,
                                       gint64                 now_s,
                                       GString               *out);
-/* Appends @str as a JSON string; invalid UTF-8 (file names may be any
- * bytes) becomes U+FFFD rather than invalid JSON. */
-void       shmviz_json_string        (GString               *out,
-                                      const char            *str);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShmvizShmObject, shmviz_shm_object_free)
 

@@ -7,35 +7,11 @@
  */
 #include "config.h"
 
+#include "json.h"
+
 #include <glib/gi18n.h>
 
 #include "summary.h"
-
-static void
-json_string (GString    *out,
-             const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
 
 static void
 json_item (GString *out,
@@ -46,7 +22,7 @@ json_item (GString *out,
   else
     {
       g_autofree char *label = shmviz_item_label (item);
-      json_string (out, label);
+      shmviz_json_string (out, label);
     }
 }
 
@@ -60,7 +36,7 @@ append_anomaly (GString             *out,
   gboolean first = TRUE;
 
   g_string_append (out, "{\"kind\":");
-  json_string (out, shmviz_anomaly_kind_name (a->kind));
+  shmviz_json_string (out, shmviz_anomaly_kind_name (a->kind));
   if (a->slot == G_MAXUINT)
     g_string_append (out, ",\"slot\":null");
   else
@@ -79,7 +55,7 @@ append_anomaly (GString             *out,
 
           if (!first)
             g_string_append_c (out, ',');
-          json_string (out, label);
+          shmviz_json_string (out, label);
           first = FALSE;
         }
     }
@@ -96,14 +72,14 @@ append_anomaly (GString             *out,
           label = shmviz_proc_label (who[i], n_producers);
           if (!first)
             g_string_append_c (out, ',');
-          json_string (out, label);
+          shmviz_json_string (out, label);
           first = FALSE;
         }
     }
   g_string_append_printf (out, "],\"time_ns\":%" G_GUINT64_FORMAT,
                           a->ts_ns >= start_ns ? a->ts_ns - start_ns : 0);
   g_string_append (out, ",\"explanation\":");
-  json_string (out, text);
+  shmviz_json_string (out, text);
   g_string_append_c (out, '}');
 }
 
@@ -147,7 +123,7 @@ shmviz_summary_to_json (ShmvizModel *model,
   g_string_append (out, ",\"scenario\":{\"producers\":");
   g_string_append_printf (out, "%u,\"consumers\":%u,\"slots\":%u,\"item_size\":%u,\"sync\":",
                           sc->n_producers, sc->n_consumers, sc->n_slots, sc->item_size);
-  json_string (out, shmviz_sync_mode_to_string (sc->sync));
+  shmviz_json_string (out, shmviz_sync_mode_to_string (sc->sync));
   g_string_append_printf (out, ",\"items\":%" G_GUINT64_FORMAT "}", sc->items);
 
   g_string_append_printf (out, ",\"anomalies_total\":%u,\"anomalies_listed\":%u,\"anomalies\":[",
@@ -227,7 +203,7 @@ shmviz_summary_counts_to_json (const ShmvizScenario *sc,
   g_string_append_printf (out, ",\"elapsed_seconds\":%s,\"deadlock\":null,\"instrumented\":false", num);
   g_string_append_printf (out, ",\"scenario\":{\"producers\":%u,\"consumers\":%u,\"slots\":%u,\"item_size\":%u,\"sync\":",
                           sc->n_producers, sc->n_consumers, sc->n_slots, sc->item_size);
-  json_string (out, shmviz_sync_mode_to_string (sc->sync));
+  shmviz_json_string (out, shmviz_sync_mode_to_string (sc->sync));
   g_string_append_printf (out, ",\"items\":%" G_GUINT64_FORMAT "},\"anomalies\":[]}", sc->items);
   return g_string_free (out, FALSE);
 }

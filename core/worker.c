@@ -491,22 +491,30 @@ write_slot (Worker *w,
 {
   ShmvizSlotHeader *slot = shmviz_region_slot (w->region, slot_index);
   guint8 *payload = shmviz_region_slot_payload (w->region, slot_index);
-  guint32 old_state, expected = SHMVIZ_SLOT_WRITING;
-  guint64 old_item;
+  guint64 mine = SHMVIZ_SLOT_WORD (SHMVIZ_SLOT_WRITING, w->pending);
+  guint64 old, expected = mine;
   guint8 detail;
 
-  /* Exchanges, not stores: what was there is the observation. */
-  old_state = atomic_exchange (&slot->state, SHMVIZ_SLOT_WRITING);
-  old_item = atomic_exchange (&slot->item, w->pending);
+  /* One exchange: what state the slot was in and which item it held are
+   * observed together — the observation, not an inference. */
+  old = atomic_exchange (&slot->word, mine);
   memcpy (payload, w->payload, w->item_size);
   slot->checksum = shmviz_item_checksum (w->pending, w->payload, w->item_size);
 
-  detail = (guint8) (old_state & SHMVIZ_EV_STATE_MASK);
-  if (!atomic_compare_exchange_strong (&slot->state, &expected, SHMVIZ_SLOT_FULL) &&
-      (expected == SHMVIZ_SLOT_READING || expected == SHMVIZ_SLOT_EMPTY))
-    detail |= 0x40; /* SHMVIZ_EV_FLAG_RACED: a reader took it mid-write */
+  detail = (guint8) (SHMVIZ_SLOT_WORD_STATE (old) & SHMVIZ_EV_STATE_MASK);
+  if (!atomic_compare_exchange_strong (&slot->word, &expected,
+                                       SHMVIZ_SLOT_WORD (SHMVIZ_SLOT_FULL, w->pending)))
+    {
+      guint now = SHMVIZ_SLOT_WORD_STATE (expected);
 
-  emit (w, SHMVIZ_EV_WRITE_SLOT, detail, (guint16) slot_index, 0, w->pending, old_item);
+      /* A reader took the slot mid-write; another writer's exchange saw
+       * ours and reports it itself. */
+      if (now == SHMVIZ_SLOT_READING || now == SHMVIZ_SLOT_EMPTY)
+        detail |= 0x40; /* SHMVIZ_EV_FLAG_RACED */
+    }
+
+  emit (w, SHMVIZ_EV_WRITE_SLOT, detail, (guint16) slot_index, 0, w->pending,
+        SHMVIZ_SLOT_WORD_ITEM (old));
 }
 
 static guint64
@@ -515,21 +523,27 @@ read_slot (Worker *w,
 {
   ShmvizSlotHeader *slot = shmviz_region_slot (w->region, slot_index);
   const guint8 *payload = shmviz_region_slot_payload (w->region, slot_index);
-  guint32 old_state, expected = SHMVIZ_SLOT_READING;
+  guint64 old = atomic_load (&slot->word);
+  guint64 item, reading;
   guint32 checksum;
-  guint64 item;
   guint8 detail;
 
-  old_state = atomic_exchange (&slot->state, SHMVIZ_SLOT_READING);
-  item = atomic_load (&slot->item);
+  /* Claim the slot for reading, keeping its item: the word we replace
+   * tells both its state and the item it held. */
+  do
+    reading = SHMVIZ_SLOT_WORD (SHMVIZ_SLOT_READING, SHMVIZ_SLOT_WORD_ITEM (old));
+  while (!atomic_compare_exchange_weak (&slot->word, &old, reading));
+
+  item = SHMVIZ_SLOT_WORD_ITEM (old);
   memcpy (w->payload, payload, w->item_size);
   checksum = slot->checksum;
 
-  detail = (guint8) (old_state & SHMVIZ_EV_STATE_MASK);
+  detail = (guint8) (SHMVIZ_SLOT_WORD_STATE (old) & SHMVIZ_EV_STATE_MASK);
   if (item != SHMVIZ_ITEM_NONE &&
       checksum != shmviz_item_checksum (item, w->payload, w->item_size))
     detail |= SHMVIZ_EV_FLAG_CORRUPT;
-  atomic_compare_exchange_strong (&slot->state, &expected, SHMVIZ_SLOT_EMPTY);
+  atomic_compare_exchange_strong (&slot->word, &reading,
+                                  SHMVIZ_SLOT_WORD (SHMVIZ_SLOT_EMPTY, item));
 
   emit (w, SHMVIZ_EV_READ_SLOT, detail, (guint16) slot_index, 0, item, item);
   return item;
@@ -649,20 +663,20 @@ repair_after_owner_death (Worker *w)
   for (guint i = 0; i < n; i++)
     {
       ShmvizSlotHeader *slot = shmviz_region_slot (w->region, i);
-      guint32 state = atomic_load (&slot->state);
+      guint state = shmviz_slot_state (slot);
 
       if (state == SHMVIZ_SLOT_WRITING)
-        atomic_store (&slot->state, SHMVIZ_SLOT_EMPTY);
+        shmviz_slot_set_state (slot, SHMVIZ_SLOT_EMPTY);
       else if (state == SHMVIZ_SLOT_READING)
-        atomic_store (&slot->state, SHMVIZ_SLOT_FULL);
-      if (atomic_load (&slot->state) == SHMVIZ_SLOT_FULL)
+        shmviz_slot_set_state (slot, SHMVIZ_SLOT_FULL);
+      if (shmviz_slot_state (slot) == SHMVIZ_SLOT_FULL)
         full++;
     }
 
   /* A consumer that read the slot at `out` but died before moving on. */
   for (guint k = 0; full > 0 && k < n; k++)
     {
-      if (atomic_load (&shmviz_region_slot (w->region, out)->state) == SHMVIZ_SLOT_FULL)
+      if (shmviz_slot_state (shmviz_region_slot (w->region, out)) == SHMVIZ_SLOT_FULL)
         break;
       out = (out + 1) % n;
     }

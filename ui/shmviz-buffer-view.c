@@ -23,6 +23,7 @@
 #include "ledger.h"
 #include "layout.h"
 #include "shmviz-buffer-view.h"
+#include "shmviz-draw.h"
 #include "shmviz-palette.h"
 
 /* Long enough to follow with the eye at the default speed, short enough
@@ -155,20 +156,6 @@ now_us (ShmvizBufferView *self)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
   return clock ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
-}
-
-static gboolean
-is_dark (ShmvizBufferView *self)
-{
-  GdkRGBA fg;
-
-  if (shmviz_palette_is_dark (self->palette))
-    return TRUE;
-  /* The theme's text colour tells us the background: light text, dark theme. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return shmviz_palette_luminance (&fg) > 0.5;
 }
 
 static float
@@ -501,45 +488,6 @@ update_accessible (ShmvizBufferView *self)
 
 /* Drawing ---------------------------------------------------------------- */
 
-static void
-append_outline (GtkSnapshot           *snapshot,
-                const graphene_rect_t *rect,
-                float                  radius,
-                float                  width,
-                const GdkRGBA         *color)
-{
-  GskRoundedRect rr;
-  const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  const float widths[4] = { width, width, width, width };
-
-  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
-  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
-}
-
-static void
-append_rounded_fill (GtkSnapshot           *snapshot,
-                     const graphene_rect_t *rect,
-                     float                  radius,
-                     const GdkRGBA         *color)
-{
-  GskRoundedRect rr;
-  float hw = rect->size.width / 2, hh = rect->size.height / 2;
-  const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  /* top, right, bottom, left: each exactly half the box, so the inner
-   * edge closes to a point.  A border thicker than that is drawn with
-   * seams (stray diagonal lines) by the cairo renderer; a rounded clip
-   * would cost a mask per shape per frame. */
-  const float widths[4] = { hh, hw, hh, hw };
-
-  if (radius < 1.5f)
-    {
-      gtk_snapshot_append_color (snapshot, color, rect);
-      return;
-    }
-  gsk_rounded_rect_init_from_rect (&rr, rect, MIN (radius, MIN (hw, hh)));
-  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
-}
-
 
 static void
 append_pill (ShmvizBufferView *self,
@@ -555,7 +503,7 @@ append_pill (ShmvizBufferView *self,
 
   shmviz_text_cache_measure (self->text, text, px, TRUE, &tw, &th);
   r = GRAPHENE_RECT_INIT (x - tw / 2.0f - px * 0.5f, y - th / 2.0f - px * 0.15f, tw + px, th + px * 0.3f);
-  append_rounded_fill (snapshot, &r, r.size.height / 2, fill);
+  shmviz_draw_rounded_fill (snapshot, &r, r.size.height / 2, fill);
   shmviz_text_cache_draw (self->text, snapshot, text, px, TRUE, x, y, 0.5f, 0.5f, shmviz_palette_text_on (fill));
 }
 
@@ -608,7 +556,7 @@ build_static (ShmvizBufferView *self,
       float r = (self->ring_outer + self->ring_inner) / 2 + width / 2;
 
       track.alpha = dark ? 0.35f : 0.45f;
-      append_outline (snapshot, &GRAPHENE_RECT_INIT (self->cx - r, self->cy - r, 2 * r, 2 * r), r, width, &track);
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (self->cx - r, self->cy - r, 2 * r, 2 * r), r, width, &track);
     }
 
   /* Empty outlines for every slot, and the slot index where it fits. */
@@ -633,8 +581,8 @@ build_static (ShmvizBufferView *self,
             gtk_snapshot_append_color (snapshot, &faint, r);
             continue;
           }
-        append_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
-        append_outline (snapshot, r, s * 0.18f, bw, &outline);
+        shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
+        shmviz_draw_outline (snapshot, r, s * 0.18f, bw, &outline);
         if (idx_px >= MIN_LABEL_PX)
           {
             char buf[16];
@@ -727,10 +675,10 @@ draw_cell (ShmvizBufferView     *self,
       GdkRGBA c = *fill;
 
       c.alpha = 0.25f;
-      append_rounded_fill (snapshot, r, s * 0.18f, &c);
+      shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, &c);
     }
   else
-    append_rounded_fill (snapshot, r, s * 0.18f, fill);
+    shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, fill);
 
   /* State: colour of the frame and a mark in the corner, never colour alone. */
   if (sv->state == SHMVIZ_SLOT_WRITING || sv->state == SHMVIZ_SLOT_READING)
@@ -739,15 +687,15 @@ draw_cell (ShmvizBufferView     *self,
       graphene_rect_t m = GRAPHENE_RECT_INIT (r->origin.x + s - mark - s * 0.04f, r->origin.y + s * 0.04f,
                                               mark, mark);
 
-      append_outline (snapshot, r, s * 0.18f, MAX (2.0f, s * 0.1f), state_color);
-      append_rounded_fill (snapshot, &m, mark * 0.3f, shmviz_palette_background (self->palette, dark));
+      shmviz_draw_outline (snapshot, r, s * 0.18f, MAX (2.0f, s * 0.1f), state_color);
+      shmviz_draw_rounded_fill (snapshot, &m, mark * 0.3f, shmviz_palette_background (self->palette, dark));
       shmviz_palette_append_shape (snapshot, shmviz_palette_slot_shape (sv->state), &m, state_color);
     }
   else if (s >= 14)
     {
       GdkRGBA edge = { fill->red * 0.7f, fill->green * 0.7f, fill->blue * 0.7f, 1.0f };
 
-      append_outline (snapshot, r, s * 0.18f, MAX (1.0f, s * 0.04f), &edge);
+      shmviz_draw_outline (snapshot, r, s * 0.18f, MAX (1.0f, s * 0.04f), &edge);
     }
 
   {
@@ -1034,18 +982,18 @@ draw_flights (ShmvizBufferView *self,
             if (tt <= 0)
               break;
             ghost.alpha = fill.alpha * (0.45f - 0.12f * k);
-            append_rounded_fill (snapshot, &GRAPHENE_RECT_INIT (sx + (ex - sx) * tt - gs / 2,
+            shmviz_draw_rounded_fill (snapshot, &GRAPHENE_RECT_INIT (sx + (ex - sx) * tt - gs / 2,
                                                                 sy + (ey - sy) * tt - gs / 2, gs, gs),
                                  gs / 2, &ghost);
           }
         graphene_rect_offset (&sr, 0, z (self, 3));
         if (rich)
-          append_rounded_fill (snapshot, &sr, chip * 0.2f, &shadow);
-        append_rounded_fill (snapshot, &r, chip * 0.2f, &fill);
+          shmviz_draw_rounded_fill (snapshot, &sr, chip * 0.2f, &shadow);
+        shmviz_draw_rounded_fill (snapshot, &r, chip * 0.2f, &fill);
         /* An outline in the text colour: the chip stands out on cells of
          * its own colour and on either theme. */
         ring.alpha = fill.alpha;
-        append_outline (snapshot, &r, chip * 0.2f, MAX (1.5f, z (self, 2)), &ring);
+        shmviz_draw_outline (snapshot, &r, chip * 0.2f, MAX (1.5f, z (self, 2)), &ring);
       }
       if (f->item != SHMVIZ_ITEM_NONE)
         {
@@ -1102,9 +1050,9 @@ draw_flashes (ShmvizBufferView *self,
           continue;
         }
       wash.alpha = 0.35f * pulse;
-      append_rounded_fill (snapshot, &outer, (s + 2 * grow) * 0.2f, &wash);
+      shmviz_draw_rounded_fill (snapshot, &outer, (s + 2 * grow) * 0.2f, &wash);
       wash.alpha = pulse;
-      append_outline (snapshot, &outer, (s + 2 * grow) * 0.2f, MAX (z (self, 2.5f), s * 0.1f), &wash);
+      shmviz_draw_outline (snapshot, &outer, (s + 2 * grow) * 0.2f, MAX (z (self, 2.5f), s * 0.1f), &wash);
 
       /* A ripple that spreads from the slot for the first half: seen from
        * across the room even when the slot itself is a few pixels. */
@@ -1116,7 +1064,7 @@ draw_flashes (ShmvizBufferView *self,
                                                        s + 2 * spread, s + 2 * spread);
 
           wash.alpha = 0.9f * (1 - q);
-          append_outline (snapshot, &ripple, ripple.size.width / 2, MAX (z (self, 3), s * 0.08f), &wash);
+          shmviz_draw_outline (snapshot, &ripple, ripple.size.width / 2, MAX (z (self, 3), s * 0.08f), &wash);
         }
 
       /* A warning mark with a glyph for the kind, readable without colour. */
@@ -1135,7 +1083,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
-  gboolean dark = is_dark (self);
+  gboolean dark = shmviz_draw_is_dark (GTK_WIDGET (self), self->palette);
   gint64 now = now_us (self);
 
   if (!self->have_snapshot || self->n_slots == 0)
@@ -1187,7 +1135,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
       const graphene_rect_t *r = &g_array_index (self->cells, Cell, self->highlight).rect;
       float g = MAX (z (self, 4), self->cell_size * 0.1f);
 
-      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
                                                      r->size.height + 2 * g),
                       self->cell_size * 0.25f, z (self, 3), shmviz_palette_anomaly (self->palette, 0));
     }
@@ -1197,7 +1145,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
       GdkRGBA c = *shmviz_palette_foreground (self->palette, dark);
 
       c.alpha = 0.6f;
-      append_outline (snapshot, r, self->cell_size * 0.18f, MAX (1.5f, z (self, 2)), &c);
+      shmviz_draw_outline (snapshot, r, self->cell_size * 0.18f, MAX (1.5f, z (self, 2)), &c);
     }
   if (gtk_widget_has_focus (widget) && self->focused >= 0 && (guint) self->focused < self->n_slots)
     {
@@ -1205,7 +1153,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
       float g = MAX (z (self, 3), self->cell_size * 0.06f);
 
       /* The focus ring: accent, outside the cell, thick enough for a projector. */
-      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
                                                      r->size.height + 2 * g),
                       self->cell_size * 0.22f, z (self, 3), shmviz_palette_accent (self->palette, dark));
     }

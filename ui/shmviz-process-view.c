@@ -17,6 +17,7 @@
 
 #include "layout.h"
 #include "ledger.h"
+#include "shmviz-draw.h"
 #include "shmviz-palette.h"
 #include "shmviz-process-view.h"
 
@@ -74,6 +75,7 @@ enum {
 
 enum {
   PROCESS_ACTIVATED,
+  PROCESS_MENU,
   N_SIGNALS
 };
 
@@ -101,19 +103,6 @@ invalidate (ShmvizProcessView *self)
 {
   g_clear_pointer (&self->node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-is_dark (ShmvizProcessView *self)
-{
-  GdkRGBA fg;
-
-  if (shmviz_palette_is_dark (self->palette))
-    return TRUE;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return shmviz_palette_luminance (&fg) > 0.5;
 }
 
 /* Words ------------------------------------------------------------------ */
@@ -377,44 +366,6 @@ card_at (ShmvizProcessView *self,
 
 /* Drawing ---------------------------------------------------------------- */
 
-static void
-append_outline (GtkSnapshot           *snapshot,
-                const graphene_rect_t *rect,
-                float                  radius,
-                float                  width,
-                const GdkRGBA         *color)
-{
-  GskRoundedRect rr;
-  const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  const float widths[4] = { width, width, width, width };
-
-  gsk_rounded_rect_init_from_rect (&rr, rect, radius);
-  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
-}
-
-static void
-append_rounded_fill (GtkSnapshot           *snapshot,
-                     const graphene_rect_t *rect,
-                     float                  radius,
-                     const GdkRGBA         *color)
-{
-  GskRoundedRect rr;
-  float hw = rect->size.width / 2, hh = rect->size.height / 2;
-  const GdkRGBA colors[4] = { *color, *color, *color, *color };
-  /* top, right, bottom, left: each exactly half the box, so the inner
-   * edge closes to a point.  A border thicker than that is drawn with
-   * seams (stray diagonal lines across the cards) by the cairo renderer. */
-  const float widths[4] = { hh, hw, hh, hw };
-
-  if (radius < 1.5f)
-    {
-      gtk_snapshot_append_color (snapshot, color, rect);
-      return;
-    }
-  gsk_rounded_rect_init_from_rect (&rr, rect, MIN (radius, MIN (hw, hh)));
-  gtk_snapshot_append_border (snapshot, &rr, widths, colors);
-}
-
 
 static gboolean
 is_highlighted (ShmvizProcessView *self,
@@ -472,14 +423,14 @@ draw_card (ShmvizProcessView *self,
   int name_px = (int) (z (self, 24) * sc);
   float icon = z (self, 24) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
 
-  append_rounded_fill (snapshot, r, radius, &bg);
+  shmviz_draw_rounded_fill (snapshot, r, radius, &bg);
   tint.alpha = dark ? 0.25f : 0.16f;
-  append_rounded_fill (snapshot, r, radius, &tint);
+  shmviz_draw_rounded_fill (snapshot, r, radius, &tint);
 
   /* The process's own colour, the one its items wear in the buffer. */
   gtk_snapshot_append_color (snapshot, proc_color, &GRAPHENE_RECT_INIT (x + 1, y + radius * 0.6f, stripe,
                                                                           h - radius * 1.2f));
-  append_outline (snapshot, r, radius, MAX (1.5f, z (self, 2.5f) * sc), state_color);
+  shmviz_draw_outline (snapshot, r, radius, MAX (1.5f, z (self, 2.5f) * sc), state_color);
 
   /* State as a shape, so it never rests on colour alone. */
   shmviz_palette_append_shape (snapshot, shmviz_palette_view_shape (pv->state),
@@ -527,7 +478,7 @@ draw_card (ShmvizProcessView *self,
       GdkRGBA veil = bg;
 
       veil.alpha = 0.45f;
-      append_rounded_fill (snapshot, r, radius, &veil);
+      shmviz_draw_rounded_fill (snapshot, r, radius, &veil);
     }
   if (pv->state == SHMVIZ_VIEW_DEAD)
     {
@@ -548,7 +499,7 @@ draw_card (ShmvizProcessView *self,
     {
       float g = z (self, 3);
 
-      append_outline (snapshot, &GRAPHENE_RECT_INIT (x - g, y - g, w + 2 * g, h + 2 * g), radius + g,
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (x - g, y - g, w + 2 * g, h + 2 * g), radius + g,
                       z (self, 3), shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
     }
 }
@@ -603,16 +554,16 @@ draw_chip (ShmvizProcessView *self,
   r = GRAPHENE_RECT_INIT (x, y - th / 2.0f - px * 0.15f, tw + px, th + px * 0.3f);
   if (solid)
     {
-      append_rounded_fill (snapshot, &r, r.size.height / 2, c);
+      shmviz_draw_rounded_fill (snapshot, &r, r.size.height / 2, c);
       shmviz_text_cache_draw (self->text, snapshot, name, px, TRUE, x + r.size.width / 2, y, 0.5f, 0.5f,
                               shmviz_palette_text_on (c));
     }
   else
     {
       /* Still acquiring, not yet blocked: an outline only. */
-      append_outline (snapshot, &r, r.size.height / 2, MAX (1.5f, px * 0.12f), c);
+      shmviz_draw_outline (snapshot, &r, r.size.height / 2, MAX (1.5f, px * 0.12f), c);
       shmviz_text_cache_draw (self->text, snapshot, name, px, TRUE, x + r.size.width / 2, y, 0.5f, 0.5f,
-                              shmviz_palette_foreground (self->palette, is_dark (self)));
+                              shmviz_palette_foreground (self->palette, shmviz_draw_is_dark (GTK_WIDGET (self), self->palette)));
     }
   *width = r.size.width;
 }
@@ -687,7 +638,7 @@ draw_semaphores (ShmvizProcessView *self,
       int big_px = (int) MAX (10.0f, MIN (unit * 1.5f, z (self, 44)));
       float top = b->origin.y + z (self, 4);
 
-      append_rounded_fill (snapshot, b, z (self, 12), &panel);
+      shmviz_draw_rounded_fill (snapshot, b, z (self, 12), &panel);
 
       if (s == SHMVIZ_SEM_MUTEX)
         {
@@ -814,7 +765,7 @@ draw_deadlock (ShmvizProcessView *self,
 
     shmviz_text_cache_measure (self->text, text, px, TRUE, &tw, &th);
     r = GRAPHENE_RECT_INIT (self->geo_width / 2.0f - tw / 2.0f - px, z (self, 4), tw + 2 * px, th + px * 0.4f);
-    append_rounded_fill (snapshot, &r, z (self, 8), red);
+    shmviz_draw_rounded_fill (snapshot, &r, z (self, 8), red);
     shmviz_text_cache_draw (self->text, snapshot, text, px, TRUE, self->geo_width / 2.0f,
                             r.origin.y + r.size.height / 2, 0.5f, 0.5f, shmviz_palette_text_on (red));
   }
@@ -900,7 +851,7 @@ shmviz_process_view_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
   ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
-  gboolean dark = is_dark (self);
+  gboolean dark = shmviz_draw_is_dark (GTK_WIDGET (self), self->palette);
 
   if (!self->have_snapshot)
     {
@@ -920,14 +871,14 @@ shmviz_process_view_snapshot (GtkWidget   *widget,
       GdkRGBA c = *shmviz_palette_foreground (self->palette, dark);
 
       c.alpha = 0.5f;
-      append_outline (snapshot, &self->cards[self->hover], z (self, 10) * self->card_scale, z (self, 2), &c);
+      shmviz_draw_outline (snapshot, &self->cards[self->hover], z (self, 10) * self->card_scale, z (self, 2), &c);
     }
   if (gtk_widget_has_focus (widget) && self->focused >= 0 && (guint) self->focused < self->n_procs)
     {
       const graphene_rect_t *r = &self->cards[self->focused];
       float g = z (self, 3);
 
-      append_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, r->size.width + 2 * g,
                                                      r->size.height + 2 * g),
                       z (self, 12) * self->card_scale, z (self, 3), shmviz_palette_accent (self->palette, dark));
     }
@@ -1120,6 +1071,24 @@ pressed_cb (GtkGestureClick   *gesture,
   g_signal_emit (self, signals[PROCESS_ACTIVATED], 0, (guint) card);
 }
 
+/* Right-click on a card: its fault menu (ui/shmviz-fault-menu.c). */
+static void
+secondary_pressed_cb (GtkGestureClick   *gesture,
+                      int                n_press,
+                      double             x,
+                      double             y,
+                      ShmvizProcessView *self)
+{
+  int card = self->have_snapshot ? card_at (self, x, y) : -1;
+
+  if (card < 0)
+    return;
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  set_focused (self, card);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  g_signal_emit (self, signals[PROCESS_MENU], 0, (guint) card, x, y);
+}
+
 static gboolean
 key_pressed_cb (GtkEventControllerKey *key,
                 guint                  keyval,
@@ -1153,6 +1122,18 @@ key_pressed_cb (GtkEventControllerKey *key,
       if (f < 0)
         return FALSE;
       g_signal_emit (self, signals[PROCESS_ACTIVATED], 0, (guint) f);
+      return TRUE;
+    case GDK_KEY_F10:
+      if ((state & GDK_SHIFT_MASK) == 0)
+        return FALSE;
+      G_GNUC_FALLTHROUGH;
+    case GDK_KEY_Menu:
+      if (f < 0 || f >= n || self->cards == NULL)
+        return FALSE;
+      /* Below the middle of the focused card, as a right-click there. */
+      g_signal_emit (self, signals[PROCESS_MENU], 0, (guint) f,
+                     (double) (self->cards[f].origin.x + self->cards[f].size.width / 2),
+                     (double) (self->cards[f].origin.y + self->cards[f].size.height / 2));
       return TRUE;
     default:
       return FALSE;
@@ -1321,6 +1302,17 @@ shmviz_process_view_class_init (ShmvizProcessViewClass *klass)
     g_signal_new ("process-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_UINT);
 
+  /**
+   * ShmvizProcessView::process-menu:
+   * @proc: the process (model index) right-clicked, or focused when Menu
+   *   or Shift+F10 was pressed
+   * @x: where to point the menu, in the view's coordinates
+   * @y: likewise
+   */
+  signals[PROCESS_MENU] =
+    g_signal_new ("process-menu", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+
   gtk_widget_class_set_css_name (widget_class, "shmvizprocessview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1350,6 +1342,11 @@ shmviz_process_view_init (ShmvizProcessView *self)
 
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (secondary_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   controller = gtk_event_controller_key_new ();

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ledger.h"
+#include "shmviz-draw.h"
 #include "shmviz-palette.h"
 #include "shmviz-timeline-view.h"
 
@@ -78,19 +79,6 @@ invalidate (ShmvizTimelineView *self)
 {
   g_clear_pointer (&self->node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-is_dark (ShmvizTimelineView *self)
-{
-  GdkRGBA fg;
-
-  if (shmviz_palette_is_dark (self->palette))
-    return TRUE;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return shmviz_palette_luminance (&fg) > 0.5;
 }
 
 static guint64
@@ -563,7 +551,7 @@ shmviz_timeline_view_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
 {
   ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
-  gboolean dark = is_dark (self);
+  gboolean dark = shmviz_draw_is_dark (GTK_WIDGET (self), self->palette);
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
 
   if (!self->have_snapshot)

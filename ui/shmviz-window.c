@@ -15,7 +15,9 @@
 #include <glib/gi18n.h>
 
 #include "layout.h"
+#include "shmviz-announcer.h"
 #include "shmviz-buffer-view.h"
+#include "shmviz-fault-menu.h"
 #include "shmviz-inspect-view.h"
 #include "shmviz-lesson-gallery.h"
 #include "shmviz-presentation.h"
@@ -49,10 +51,14 @@ struct _ShmvizWindow
   GtkWidget            *sync_box;
   GtkSwitch            *sync_switch;
   GtkMenuButton        *mode_button;
+  GtkMenuButton        *primary_menu_button;
+  GMenu                *primary_menu;
   GtkRevealer          *banner_revealer;
   GtkImage             *banner_icon;
   GtkLabel             *banner_label;
   GtkButton            *banner_button;
+  GtkButton            *banner_alt_button;
+  GMenu                *faults_menu;
   AdwFlap              *flap;
   GtkPaned             *main_paned;
   GtkPaned             *top_paned;
@@ -62,6 +68,7 @@ struct _ShmvizWindow
   AdwViewStack         *view_stack;
   AdwViewStackPage     *race_log_page;
   ShmvizRaceLog        *race_log;
+  ShmvizAnnouncer      *announcer;
   ShmvizTimelineView   *timeline_view;
   ShmvizTotalsBar      *totals_bar;
   ShmvizScheduler      *scheduler;
@@ -101,6 +108,7 @@ struct _ShmvizWindow
   guint                 closing : 1;
   guint                 holding : 1;
   guint                 banner_is_deadlock : 1;
+  guint                 banner_is_fault : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvizWindow, shmviz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -286,6 +294,8 @@ show_banner (ShmvizWindow *self,
 {
   gtk_image_set_from_icon_name (self->banner_icon, icon_name);
   gtk_label_set_label (self->banner_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_alt_button), FALSE);
+  self->banner_is_fault = FALSE;
 
   if (button_label != NULL)
     {
@@ -307,6 +317,31 @@ hide_banner (ShmvizWindow *self)
 {
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
   self->banner_is_deadlock = FALSE;
+  self->banner_is_fault = FALSE;
+}
+
+/* A banner about a fault (a death, a stall) with a second way out beside
+ * the first, e.g. "Recover" and "Start Again". */
+static void
+show_fault_banner (ShmvizWindow *self,
+                   const char   *text,
+                   const char   *button_label,
+                   const char   *action_name,
+                   GVariant     *target,
+                   const char   *alt_label,
+                   const char   *alt_action_name,
+                   GVariant     *alt_target)
+{
+  show_banner (self, "dialog-warning-symbolic", text, button_label, action_name, target);
+  self->banner_is_deadlock = FALSE;
+  self->banner_is_fault = TRUE;
+  if (alt_label != NULL)
+    {
+      gtk_button_set_label (self->banner_alt_button, alt_label);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->banner_alt_button), alt_target);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->banner_alt_button), alt_action_name);
+      gtk_widget_set_visible (GTK_WIDGET (self->banner_alt_button), TRUE);
+    }
 }
 
 static void
@@ -349,9 +384,19 @@ show_deadlock_banner (ShmvizWindow *self)
   else
     what = g_strdup (_("Deadlock: every process waits for another."));
 
-  text = g_strdup_printf ("%s %s", what, _("Switch to semaphores to recover."));
-  show_banner (self, "dialog-warning-symbolic", text, _("Use _Semaphores"),
-               "win.sync-mode", g_variant_new_string ("semaphores"));
+  if (self->snap.mutex_owner < self->snap.n_procs && self->snap.procs != NULL &&
+      self->snap.procs[self->snap.mutex_owner].state == SHMVIZ_VIEW_DEAD)
+    {
+      /* Switching modes cannot help: the holder will never post. */
+      text = g_strdup_printf ("%s %s", what, _("Its mutex holder is dead: recover to rebuild the semaphores from the buffer."));
+      show_banner (self, "dialog-warning-symbolic", text, _("_Recover"), "win.recover", NULL);
+    }
+  else
+    {
+      text = g_strdup_printf ("%s %s", what, _("Switch to semaphores to recover."));
+      show_banner (self, "dialog-warning-symbolic", text, _("Use _Semaphores"),
+                   "win.sync-mode", g_variant_new_string ("semaphores"));
+    }
   self->banner_is_deadlock = TRUE;
 }
 
@@ -409,6 +454,10 @@ pull_anomalies (ShmvizWindow *self)
                           self->anomaly_buf->len,
                           self->scenario.n_producers,
                           self->snap.start_ns);
+  /* Races and deadlocks, told to screen readers too (rate-limited). */
+  shmviz_announcer_add_anomalies (self->announcer,
+                                  (const ShmvizAnomaly *)(gpointer)self->anomaly_buf->data,
+                                  self->anomaly_buf->len, self->scenario.n_producers);
 
   /* Tell about races hidden behind the timeline tab. */
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "race-log") != 0)
@@ -568,7 +617,9 @@ session_process_died (ShmvizSession *session,
 {
   g_autofree char *label = shmviz_proc_label (proc, self->scenario.n_producers);
   g_autofree char *text = NULL;
-  gboolean held_mutex = FALSE;
+  g_autofree char *message = NULL;
+  ShmvizSnapshot snap = { 0 };
+  gboolean held = FALSE;
 
   /* Deaths that follow our own stop request are expected, not news. */
   if (self->user_stopped || self->closing)
@@ -577,24 +628,45 @@ session_process_died (ShmvizSession *session,
   if (!signaled && status == 0)
     return;
 
-  if (proc < self->snap.n_procs && self->snap.procs != NULL)
-    held_mutex = (self->snap.procs[proc].held & SHMVIZ_HELD_MUTEX) != 0;
+  /* The session says what it held; the model, folded up to the death,
+   * says whether it held anything at all. */
+  message = shmviz_session_dup_death_message (session, proc);
+  shmviz_model_snapshot (self->model, &snap);
+  if (proc < snap.n_procs && snap.procs != NULL)
+    held = shmviz_fault_menu_view_holds (&snap.procs[proc]);
+  shmviz_snapshot_clear (&snap);
 
-  if (signaled)
-    {
-      if (held_mutex)
-        text = g_strdup_printf (_("%s was killed by signal %d (%s) while holding the mutex: the others will block. Restart to recover."),
-                                label, status, g_strsignal (status));
-      else
-        text = g_strdup_printf (_("%s was killed by signal %d (%s)"),
-                                label, status, g_strsignal (status));
-    }
+  if (message != NULL)
+    text = g_strdup (message);
+  else if (signaled)
+    text = g_strdup_printf (_("%s was killed by signal %d (%s)"),
+                            label, status, g_strsignal (status));
   else
-    {
-      text = g_strdup_printf (_("%s exited with status %d"), label, status);
-    }
+    text = g_strdup_printf (_("%s exited with status %d"), label, status);
 
   toast (self, text);
+  shmviz_announcer_announce (self->announcer, text);
+  if (held)
+    {
+      g_autofree char *again = g_strdup_printf (_("Start %s _Again"), label);
+
+      show_fault_banner (self, text, _("_Recover"), "win.recover", NULL,
+                         again, "win.restart-process", g_variant_new_uint32 (proc));
+    }
+  ensure_ticking (self);
+}
+
+/* The watchdog: nobody progressed for a while, and why. */
+static void
+session_stalled (ShmvizSession *session,
+                 const char    *message,
+                 ShmvizWindow  *self)
+{
+  if (self->user_stopped || self->closing || self->banner_is_deadlock)
+    return;
+
+  show_fault_banner (self, message, _("_Continue All"), "win.continue-all", NULL,
+                     NULL, NULL, NULL);
   ensure_ticking (self);
 }
 
@@ -673,6 +745,7 @@ start_session (ShmvizWindow *self,
   self->selected_proc = G_MAXUINT;
   self->next_step_proc = 0;
   shmviz_race_log_clear (self->race_log);
+  shmviz_announcer_clear (self->announcer);
   adw_view_stack_page_set_needs_attention (self->race_log_page, FALSE);
   shmviz_process_view_set_highlight (self->process_view, NULL, 0);
   shmviz_buffer_view_set_highlight (self->buffer_view, -1);
@@ -687,6 +760,17 @@ start_session (ShmvizWindow *self,
       return;
     }
 
+  if (scenario.n_producers != self->scenario.n_producers ||
+      scenario.n_consumers != self->scenario.n_consumers ||
+      g_menu_model_get_n_items (G_MENU_MODEL (self->faults_menu)) == 0)
+    {
+      /* GTK 4.8's popover menu keeps the pages of submenus it has built and
+       * trips over new ones of the same name: refill while no popover
+       * watches the model, then give it a fresh one. */
+      gtk_menu_button_set_menu_model (self->primary_menu_button, NULL);
+      shmviz_fault_menu_fill (self->faults_menu, scenario.n_producers, scenario.n_consumers);
+      gtk_menu_button_set_menu_model (self->primary_menu_button, G_MENU_MODEL (self->primary_menu));
+    }
   self->scenario = scenario;
   self->session = shmviz_session_new (&scenario);
   self->model = shmviz_model_ref (shmviz_session_get_model (self->session));
@@ -694,6 +778,7 @@ start_session (ShmvizWindow *self,
   g_signal_connect (self->session, "finished", G_CALLBACK (session_finished), self);
   g_signal_connect (self->session, "process-died", G_CALLBACK (session_process_died), self);
   g_signal_connect (self->session, "deadlock", G_CALLBACK (session_deadlock), self);
+  g_signal_connect (self->session, "stalled", G_CALLBACK (session_stalled), self);
   g_signal_connect (self->session, "error", G_CALLBACK (session_error), self);
   g_signal_connect (self->session, "notify::mode", G_CALLBACK (session_notify_mode), self);
   g_signal_connect (self->session, "notify::paused", G_CALLBACK (session_notify_paused), self);
@@ -905,6 +990,23 @@ process_activated (GtkWidget    *view,
   label = shmviz_proc_label (proc, self->scenario.n_producers);
   text = g_strdup_printf (_("Step runs %s"), label);
   toast (self, text);
+}
+
+static void
+process_menu (GtkWidget    *view,
+              guint         proc,
+              double        x,
+              double        y,
+              ShmvizWindow *self)
+{
+  const ShmvizProcView *p = NULL;
+
+  /* Faults are for live runs; a recording shows what happened. */
+  if (self->replay != NULL || !session_running (self))
+    return;
+  if (proc < self->snap.n_procs && self->snap.procs != NULL)
+    p = &self->snap.procs[proc];
+  shmviz_fault_menu_popup (view, proc, p, self->scenario.n_producers, x, y);
 }
 
 static void
@@ -1136,6 +1238,19 @@ dismiss_banner_activated (GSimpleAction *action,
   hide_banner (SHMVIZ_WINDOW (user_data));
 }
 
+/* The fault actions (ui/shmviz-fault-menu.c) acted on what the banner
+ * said; any other banner stays. */
+static void
+dismiss_fault_banner_activated (GSimpleAction *action,
+                                GVariant      *param,
+                                gpointer       user_data)
+{
+  ShmvizWindow *self = SHMVIZ_WINDOW (user_data);
+
+  if (self->banner_is_fault || self->banner_is_deadlock)
+    hide_banner (self);
+}
+
 static void
 speed_lab_destroyed (GtkWindow *lab,
                      GObject   *window)
@@ -1174,6 +1289,7 @@ static const GActionEntry win_actions[] = {
   { "zoom-out", zoom_out_activated },
   { "zoom-reset", zoom_reset_activated },
   { "dismiss-banner", dismiss_banner_activated },
+  { "dismiss-fault-banner", dismiss_fault_banner_activated },
 };
 
 /* Single keys on the keyboard */
@@ -1414,10 +1530,14 @@ shmviz_window_class_init (ShmvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, sync_box);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, sync_switch);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, mode_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, banner_icon);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, banner_alt_button);
+  gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, faults_menu);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, top_paned);
@@ -1467,6 +1587,7 @@ shmviz_window_init (ShmvizWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  shmviz_fault_menu_install_actions (self);
   for (guint i = 0; i < G_N_ELEMENTS (settings_actions); i++)
     {
       g_autoptr(GAction) action = g_settings_create_action (self->settings, settings_actions[i]);
@@ -1493,6 +1614,8 @@ shmviz_window_init (ShmvizWindow *self)
   /* Looked up so a view without the signal yet is no reason to fail. */
   if (g_signal_lookup ("process-activated", SHMVIZ_TYPE_PROCESS_VIEW) != 0)
     g_signal_connect (self->process_view, "process-activated", G_CALLBACK (process_activated), self);
+  if (g_signal_lookup ("process-menu", SHMVIZ_TYPE_PROCESS_VIEW) != 0)
+    g_signal_connect (self->process_view, "process-menu", G_CALLBACK (process_menu), self);
   if (g_signal_lookup ("slot-activated", SHMVIZ_TYPE_BUFFER_VIEW) != 0)
     g_signal_connect (self->buffer_view, "slot-activated", G_CALLBACK (slot_activated), self);
 
@@ -1508,6 +1631,9 @@ shmviz_window_init (ShmvizWindow *self)
   {
     GtkWidget *content = g_object_ref (adw_toast_overlay_get_child (self->toast_overlay));
 
+    /* Screen-reader news: takes no room at the end of the content. */
+    self->announcer = SHMVIZ_ANNOUNCER (shmviz_announcer_new ());
+    gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->announcer));
     self->presentation = SHMVIZ_PRESENTATION (shmviz_presentation_new ());
     adw_toast_overlay_set_child (self->toast_overlay, NULL);
     shmviz_presentation_set_child (self->presentation, content);
@@ -1618,6 +1744,7 @@ shmviz_window_set_replay (ShmvizWindow *self,
   self->last_generation = G_MAXUINT64;
   self->selected_proc = G_MAXUINT;
   shmviz_race_log_clear (self->race_log);
+  shmviz_announcer_clear (self->announcer);
   adw_view_stack_page_set_needs_attention (self->race_log_page, FALSE);
   shmviz_process_view_set_highlight (self->process_view, NULL, 0);
   shmviz_buffer_view_set_highlight (self->buffer_view, -1);

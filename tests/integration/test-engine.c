@@ -208,9 +208,9 @@ physical_contents (ShmvizSession *session)
     {
       ShmvizSlotHeader *slot = shmviz_region_slot (region, i);
 
-      if (atomic_load (&slot->state) == SHMVIZ_SLOT_FULL)
+      if (shmviz_slot_state (slot) == SHMVIZ_SLOT_FULL)
         {
-          g_hash_table_add (items, ITEM_KEY (atomic_load (&slot->item)));
+          g_hash_table_add (items, ITEM_KEY (shmviz_slot_item (slot)));
         }
     }
   return items;

@@ -336,8 +336,7 @@ scribble (ShmvizRegion *region,
       {
         ShmvizSlotHeader *slot = shmviz_region_slot (region, g_rand_int_range (rand, 0, n_slots));
 
-        atomic_store (&slot->state, g_rand_int (rand));
-        atomic_store (&slot->item, ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand));
+        atomic_store (&slot->word, ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand));
         slot->checksum = g_rand_int (rand);
       }
       break;

@@ -374,6 +374,13 @@ test_bad_files (void)
   expect_bad (dir, "syntax", "this is not a key file\n", "this is not a key file");
   expect_bad (dir, "binary", "[Lesson]\nName=\xff\xfe\n", "Name");
   expect_bad (dir, "Bad_Id", good_lesson, "Bad_Id");
+  /* A schedule is checked against the whole scenario, wherever it stands. */
+  expect_bad (dir, "schedule-range", "[Lesson]\nName=a\nTitle=b\nExplanation=c\nExpect=races\n"
+              "[Scenario]\nSchedule=P1,P3\nproducers=2\n", "[Scenario] Schedule: Schedule step 2, “P3”");
+  expect_bad (dir, "schedule-token", "[Lesson]\nName=a\nTitle=b\nExplanation=c\nExpect=races\n"
+              "[Scenario]\nSchedule=P1,X1\n", "[Scenario] Schedule: Schedule step 2, “X1”");
+  expect_bad (dir, "schedule-empty", "[Lesson]\nName=a\nTitle=b\nExplanation=c\nExpect=races\n"
+              "[Scenario]\nSchedule=\n", "[Scenario] Schedule:");
 
   /* A broken lesson is reported by name, not silently skipped. */
   {
@@ -452,6 +459,29 @@ test_save (void)
   for (guint i = 0; i < lessons->len; i++)
     listed |= strcmp (((ShmvizLesson *) g_ptr_array_index (lessons, i))->id, lesson->id) == 0;
   g_assert_true (listed);
+
+  /* A schedule goes along, normalized, and is checked before writing. */
+  lesson->schedule = g_strdup ("p1 p2, c1");
+  g_assert_true (shmviz_lesson_save (lesson, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(ShmvizLesson) with_schedule = shmviz_lesson_load_file (lesson->path, &error);
+    g_autoptr(GArray) procs = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (with_schedule->schedule, ==, "P1,P2,C1");
+    procs = shmviz_lesson_parse_schedule (with_schedule, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (procs->len, ==, 3);
+    g_assert_cmpuint (g_array_index (procs, guint, 2), ==, 5);   /* C1 after five producers */
+  }
+  g_free (lesson->schedule);
+  lesson->schedule = g_strdup ("P6");
+  g_assert_false (shmviz_lesson_save (lesson, NULL, &error));
+  g_assert_error (error, SHMVIZ_LESSON_ERROR, SHMVIZ_LESSON_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Schedule"));
+  g_clear_error (&error);
+  g_clear_pointer (&lesson->schedule, g_free);
 
   /* Nothing invalid is written. */
   g_free (lesson->id);
@@ -544,6 +574,52 @@ test_cli (void)
   }
 }
 
+/* The bundled no-sync lesson carries a schedule that loses P1's first item
+ * in slot 0: `run --lesson no-sync` replays it exactly, every time. */
+static void
+test_schedule (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShmvizLesson) lesson = NULL;
+
+  if (g_getenv ("G_TEST_BUILDDIR") == NULL)
+    {
+      g_test_skip ("G_TEST_BUILDDIR is not set");
+      return;
+    }
+  lesson = shmviz_lesson_find ("no-sync", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (lesson->schedule);
+  g_test_message ("no-sync: Schedule=%s", lesson->schedule);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *args[] = { "run", "--lesson", "no-sync", "--json", NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      g_autoptr(GPtrArray) left = NULL;
+
+      g_assert_cmpint (spawn_cli (args, &out, &err), ==, 0);
+      g_test_message ("run %u: %s", i + 1, out);
+      g_assert_nonnull (strstr (out, "\"lost\":1,"));
+      g_assert_nonnull (strstr (out, "\"duplicated\":0,"));
+      g_assert_nonnull (strstr (out, "\"empty_reads\":0,"));
+      g_assert_nonnull (strstr (out, "\"anomalies_total\":1,"));
+      g_assert_nonnull (strstr (out, "{\"kind\":\"lost\",\"slot\":0,\"item\":\"P1#1\","));
+      left = shm_check_leftovers ();
+      g_assert_cmpuint (left->len, ==, 0);
+    }
+
+  /* --schedule still wins over the lesson's. */
+  {
+    const char *args[] = { "run", "--lesson", "no-sync", "--schedule", "P1,P1,P1,P1", "--json", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (spawn_cli (args, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "\"produced\":1,"));
+    g_assert_nonnull (strstr (out, "\"lost\":0,"));
+  }
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
@@ -577,6 +653,7 @@ main (int    argc,
   g_test_add_func ("/lessons/bad-files", test_bad_files);
   g_test_add_func ("/lessons/save", test_save);
   g_test_add_func ("/lessons/cli", test_cli);
+  g_test_add_func ("/lessons/schedule", test_schedule);
 
   dir = g_dir_open (lessons_dir, 0, NULL);
   while (dir && (name = g_dir_read_name (dir)))

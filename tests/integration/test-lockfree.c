@@ -179,7 +179,7 @@ count_full_slots (ShmvizSession *session)
   guint n = 0;
 
   for (guint i = 0; i < shmviz_region_n_slots (region); i++)
-    if (atomic_load (&shmviz_region_slot (region, i)->state) == SHMVIZ_SLOT_FULL)
+    if (shmviz_slot_state (shmviz_region_slot (region, i)) == SHMVIZ_SLOT_FULL)
       n++;
   return n;
 }

