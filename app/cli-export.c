@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -262,7 +263,7 @@ export_drawing (ShmvizReplay       *replay,
       if (tty)
         g_printerr ("\n");
       if (ok)
-        g_printerr (_("video: %" G_GUINT64_FORMAT " frames (%.2f s) at %dx%d in %.2f s: %.1f frames/s\n"),
+        g_printerr (_("video: %" PRIu64 " frames (%.2f s) at %dx%d in %.2f s: %.1f frames/s\n"),
                     st.frames, st.video_seconds, width, height, st.seconds,
                     st.seconds > 0 ? st.frames / st.seconds : 0.0);
     }

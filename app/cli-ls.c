@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
@@ -45,7 +46,7 @@ confirm (const ShmvizShmObject *object)
 {
   char answer[16] = "";
 
-  printf (_("Remove %s %s (%" G_GUINT64_FORMAT " bytes, owner %s)? [y/N] "),
+  printf (_("Remove %s %s (%" PRIu64 " bytes, owner %s)? [y/N] "),
           object->semaphore ? _("semaphore") : _("shared memory object"),
           object->posix_name, object->size, object->owner);
   fflush (stdout);

@@ -7,6 +7,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ parse_uint (const char *flag,
   if (!g_ascii_string_to_unsigned (value, 10, min, max, out, &local_error))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("%s must be a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                   _("%s must be a whole number from %" PRIu64 " to %" PRIu64
                      ", not “%s”"), flag, min, max, value);
       return FALSE;
     }
@@ -404,8 +405,8 @@ shmviz_cli_run (int    argc,
         }
       shmviz_recorder_get_stats (recorder, &st);
       if (!quiet)
-        g_printerr (_("Recorded %" G_GUINT64_FORMAT " events (%.0f events/s) in %" G_GUINT64_FORMAT
-                      " bytes to %s; writer busy %.2f s, peak backlog %" G_GUINT64_FORMAT " bytes\n"),
+        g_printerr (_("Recorded %" PRIu64 " events (%.0f events/s) in %" PRIu64
+                      " bytes to %s; writer busy %.2f s, peak backlog %" PRIu64 " bytes\n"),
                     st.events, st.events / MAX (g_timer_elapsed (timer, NULL), 1e-9), st.bytes_written,
                     record, st.writer_busy_s, st.peak_backlog);
     }

@@ -19,7 +19,9 @@ main (int   argc,
   GSettingsSchemaSource *source;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build finds its catalogues through this (run-app and
+   * the tests set it to the build's po folder). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SHMVIZ_LOCALEDIR") ? g_getenv ("SHMVIZ_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <semaphore.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -294,7 +295,7 @@ shmviz_inspection_to_text (const ShmvizInspection *inspection,
   gsize n;
   const guint8 *bytes = g_bytes_get_data (inspection->head, &n);
 
-  g_string_append_printf (out, _("%s  %" G_GUINT64_FORMAT " bytes, owner %s, mode %04o\n"),
+  g_string_append_printf (out, _("%s  %" PRIu64 " bytes, owner %s, mode %04o\n"),
                           inspection->path, inspection->size, inspection->owner, inspection->mode);
   if (n == 0)
     g_string_append (out, _("(empty)\n"));
@@ -335,7 +336,7 @@ shmviz_inspection_to_text (const ShmvizInspection *inspection,
       g_string_append_c (out, '\n');
     }
   if (n < inspection->size)
-    g_string_append_printf (out, _("  (first %zu of %" G_GUINT64_FORMAT " bytes)\n"), n, inspection->size);
+    g_string_append_printf (out, _("  (first %zu of %" PRIu64 " bytes)\n"), n, inspection->size);
 
   for (guint i = 0; i < inspection->semaphores->len; i++)
     {

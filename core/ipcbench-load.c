@@ -64,7 +64,7 @@ fail (Parser     *parser,
 {
   if (*parser->error == NULL)
     g_set_error (parser->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                 _("Not a saved benchmark result: %s at byte %" G_GSIZE_FORMAT),
+                 _("Not a saved benchmark result: %s at byte %zu"),
                  what, (gsize) (parser->p - parser->start));
   return FALSE;
 }

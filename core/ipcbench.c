@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -853,7 +854,7 @@ shmviz_bench_result_to_table (const ShmvizBenchResult *result)
         g_autofree char *checked = NULL;
 
         if (row->order_errors || row->checksum_errors)
-          checked = g_strdup_printf (_("%" G_GUINT64_FORMAT " out of order, %" G_GUINT64_FORMAT " damaged"),
+          checked = g_strdup_printf (_("%" PRIu64 " out of order, %" PRIu64 " damaged"),
                                      row->order_errors, row->checksum_errors);
         else
           {
@@ -1160,7 +1161,7 @@ shmviz_bench_result_reading (const ShmvizBenchResult *result)
       damaged += row->order_errors + row->checksum_errors;
     }
   if (damaged)
-    g_string_append_printf (out, _("Warning: %" G_GUINT64_FORMAT " messages arrived damaged or out "
+    g_string_append_printf (out, _("Warning: %" PRIu64 " messages arrived damaged or out "
                                    "of order, so those figures describe a broken transport. "), damaged);
   if (failed)
     g_string_append_printf (out, ngettext ("%u measurement failed; see its note. ",

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -901,7 +902,7 @@ parse_header (ShmvizRecording    *self,
   if (r.failed)
     {
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                   _("HEADER record at byte %" G_GOFFSET_FORMAT " is malformed (a field or string "
+                   _("HEADER record at byte %" PRId64 " is malformed (a field or string "
                      "runs past its %u-byte payload)"), rec->offset, rec->length);
       return FALSE;
     }
@@ -909,7 +910,7 @@ parse_header (ShmvizRecording    *self,
       !shmviz_scenario_validate (sc, &local_error))
     {
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                   _("HEADER record at byte %" G_GOFFSET_FORMAT " holds an invalid scenario: %s"),
+                   _("HEADER record at byte %" PRId64 " holds an invalid scenario: %s"),
                    rec->offset, local_error != NULL ? local_error->message : _("bad duration"));
       return FALSE;
     }
@@ -934,7 +935,7 @@ check_record (ShmvizRecording    *self,
         if (r.failed || (guint64) n * SHMVIZ_RECORD_EVENT_SIZE != rec->length - 4u || n == 0)
           {
             g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                         _("EVENTS record at byte %" G_GOFFSET_FORMAT ": expected 4 + %u × %u "
+                         _("EVENTS record at byte %" PRId64 ": expected 4 + %u × %u "
                            "bytes for %u events, found a %u-byte payload"),
                          rec->offset, n, SHMVIZ_RECORD_EVENT_SIZE, n, rec->length);
             return FALSE;
@@ -958,7 +959,7 @@ check_record (ShmvizRecording    *self,
         if (r.failed)
           {
             g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                         _("SNAPSHOT record at byte %" G_GOFFSET_FORMAT ": its state and anomaly "
+                         _("SNAPSHOT record at byte %" PRId64 ": its state and anomaly "
                            "counts do not add up to its %u-byte payload"),
                          rec->offset, rec->length);
             return FALSE;
@@ -966,8 +967,8 @@ check_record (ShmvizRecording    *self,
         if (index != self->n_events)
           {
             g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                         _("SNAPSHOT record at byte %" G_GOFFSET_FORMAT ": expected it to follow "
-                           "event %" G_GUINT64_FORMAT ", but it says %" G_GUINT64_FORMAT),
+                         _("SNAPSHOT record at byte %" PRId64 ": expected it to follow "
+                           "event %" PRIu64 ", but it says %" PRIu64),
                          rec->offset, self->n_events, index);
             return FALSE;
           }
@@ -985,7 +986,7 @@ check_record (ShmvizRecording    *self,
         if (text == NULL || r.pos != r.len || !g_utf8_validate ((const char *) text, len, NULL))
           {
             g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                         _("ANNOTATION record at byte %" G_GOFFSET_FORMAT ": expected a time and "
+                         _("ANNOTATION record at byte %" PRId64 ": expected a time and "
                            "at most %u bytes of UTF-8 text"),
                          rec->offset, SHMVIZ_ANNOTATION_MAX_LENGTH);
             return FALSE;
@@ -998,7 +999,7 @@ check_record (ShmvizRecording    *self,
       if (rec->length != 16)
         {
           g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                       _("%s record at byte %" G_GOFFSET_FORMAT ": expected a 16-byte payload, "
+                       _("%s record at byte %" PRId64 ": expected a 16-byte payload, "
                          "found %u bytes"),
                        rec->type == SHMVIZ_RECORD_END ? "END" : "STALL", rec->offset, rec->length);
           return FALSE;
@@ -1010,8 +1011,8 @@ check_record (ShmvizRecording    *self,
           if (n != self->n_events)
             {
               g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                           _("END record at byte %" G_GOFFSET_FORMAT ": expected %" G_GUINT64_FORMAT
-                             " events, the records hold %" G_GUINT64_FORMAT),
+                           _("END record at byte %" PRId64 ": expected %" PRIu64
+                             " events, the records hold %" PRIu64),
                            rec->offset, n, self->n_events);
               return FALSE;
             }
@@ -1020,14 +1021,14 @@ check_record (ShmvizRecording    *self,
 
     case SHMVIZ_RECORD_HEADER:
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                   _("second HEADER record at byte %" G_GOFFSET_FORMAT), rec->offset);
+                   _("second HEADER record at byte %" PRId64), rec->offset);
       return FALSE;
 
     default:
       if ((rec->flags & RECORD_FLAG_OPTIONAL) == 0)
         {
           g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_VERSION,
-                       _("record at byte %" G_GOFFSET_FORMAT " has type %u, which this version "
+                       _("record at byte %" PRId64 " has type %u, which this version "
                          "does not know and may not skip"), rec->offset, rec->type);
           return FALSE;
         }
@@ -1070,7 +1071,7 @@ parse (ShmvizRecording  *self,
   if (size < SHMVIZ_RECORDING_PREFIX_SIZE)
     {
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_TRUNCATED,
-                   _("recording ends at byte %" G_GSIZE_FORMAT ", before its version at byte 8"),
+                   _("recording ends at byte %zu, before its version at byte 8"),
                    size);
       return NULL;
     }
@@ -1093,8 +1094,8 @@ parse (ShmvizRecording  *self,
 
       if (size - pos < SHMVIZ_RECORD_FRAME_SIZE + SHMVIZ_RECORD_TRAILER_SIZE)
         {
-          set_reason (self, g_strdup_printf (_("the file ends at byte %" G_GSIZE_FORMAT
-                                               " inside the record at byte %" G_GSIZE_FORMAT),
+          set_reason (self, g_strdup_printf (_("the file ends at byte %zu"
+                                               " inside the record at byte %zu"),
                                              size, pos));
           break;
         }
@@ -1110,14 +1111,14 @@ parse (ShmvizRecording  *self,
       if (rec.length > SHMVIZ_RECORD_MAX_LENGTH)
         {
           g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                       _("record at byte %" G_GSIZE_FORMAT " claims %u bytes; expected at most %u"),
+                       _("record at byte %zu claims %u bytes; expected at most %u"),
                        pos, rec.length, SHMVIZ_RECORD_MAX_LENGTH);
           return NULL;
         }
       if (size - pos - SHMVIZ_RECORD_FRAME_SIZE - SHMVIZ_RECORD_TRAILER_SIZE < rec.length)
         {
-          set_reason (self, g_strdup_printf (_("the file ends at byte %" G_GSIZE_FORMAT
-                                               " inside the record at byte %" G_GSIZE_FORMAT
+          set_reason (self, g_strdup_printf (_("the file ends at byte %zu"
+                                               " inside the record at byte %zu"
                                                ", which needs %u more bytes"),
                                              size, pos,
                                              (guint) (rec.length + SHMVIZ_RECORD_FRAME_SIZE +
@@ -1131,7 +1132,7 @@ parse (ShmvizRecording  *self,
       if (crc != want)
         {
           g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                       _("record at byte %" G_GSIZE_FORMAT ": checksum 0x%08x at byte %" G_GSIZE_FORMAT
+                       _("record at byte %zu: checksum 0x%08x at byte %zu"
                          " does not match its payload (expected 0x%08x)"),
                        pos, crc, pos + SHMVIZ_RECORD_FRAME_SIZE + rec.length, want);
           return NULL;
@@ -1142,7 +1143,7 @@ parse (ShmvizRecording  *self,
           if (rec.type != SHMVIZ_RECORD_HEADER)
             {
               g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                           _("record at byte %" G_GSIZE_FORMAT " has type %u; expected the HEADER "
+                           _("record at byte %zu has type %u; expected the HEADER "
                              "record (type %u)"), pos, rec.type, SHMVIZ_RECORD_HEADER);
               return NULL;
             }
@@ -1153,7 +1154,7 @@ parse (ShmvizRecording  *self,
       else if (self->complete)
         {
           g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                       _("record at byte %" G_GSIZE_FORMAT " follows the END record"), pos);
+                       _("record at byte %zu follows the END record"), pos);
           return NULL;
         }
       else
@@ -1175,12 +1176,12 @@ parse (ShmvizRecording  *self,
   if (!have_header)
     {
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_TRUNCATED,
-                   _("recording ends at byte %" G_GSIZE_FORMAT " before its HEADER record is complete"),
+                   _("recording ends at byte %zu before its HEADER record is complete"),
                    size);
       return NULL;
     }
   if (!self->complete && self->reason == NULL)
-    set_reason (self, g_strdup_printf (_("the file ends at byte %" G_GSIZE_FORMAT
+    set_reason (self, g_strdup_printf (_("the file ends at byte %zu"
                                          " without an END record"), size));
 
   return g_steal_pointer (&owned);
@@ -1351,7 +1352,7 @@ shmviz_record_parse_snapshot (const ShmvizRecord *record,
   if (r.failed || record->type != SHMVIZ_RECORD_SNAPSHOT)
     {
       g_set_error (error, SHMVIZ_RECORDING_ERROR, SHMVIZ_RECORDING_ERROR_CORRUPT,
-                   _("SNAPSHOT record at byte %" G_GOFFSET_FORMAT " is malformed"), record->offset);
+                   _("SNAPSHOT record at byte %" PRId64 " is malformed"), record->offset);
       return FALSE;
     }
 

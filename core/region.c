@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -346,14 +347,14 @@ validate (ShmvizRegion *self,
   if (self->size < sizeof *h)
     {
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("The shared region is %" G_GSIZE_FORMAT " bytes, smaller than its header"),
+                   _("The shared region is %zu bytes, smaller than its header"),
                    self->size);
       return FALSE;
     }
   if (h->magic != SHMVIZ_REGION_MAGIC)
     {
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("The shared region has a wrong magic number (0x%016" G_GINT64_MODIFIER "x): it is not a shmviz region"),
+                   _("The shared region has a wrong magic number (0x%016" PRIx64 "): it is not a shmviz region"),
                    (guint64) h->magic);
       return FALSE;
     }
@@ -386,8 +387,8 @@ validate (ShmvizRegion *self,
   if (h->total_size != layout.total || self->size != layout.total)
     {
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("The shared region is %" G_GSIZE_FORMAT " bytes and says %" G_GUINT64_FORMAT
-                     "; its configuration needs %" G_GSIZE_FORMAT),
+                   _("The shared region is %zu bytes and says %" PRIu64
+                     "; its configuration needs %zu"),
                    self->size, (guint64) h->total_size, layout.total);
       return FALSE;
     }
@@ -453,7 +454,7 @@ map_checked (int          fd,
     {
       close (fd);
       g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
-                   _("%s has an impossible size (%" G_GINT64_FORMAT " bytes)"),
+                   _("%s has an impossible size (%" PRId64 " bytes)"),
                    what, (gint64) st.st_size);
       return NULL;
     }

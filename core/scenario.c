@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -64,8 +65,8 @@ check_uint (const char *field,
 
   g_set_error (error, SHMVIZ_SCENARIO_ERROR, SHMVIZ_SCENARIO_ERROR_RANGE,
                /* Translators: "slots = 5000 is out of range (allowed: 1 to 4096)" */
-               _("%s = %" G_GUINT64_FORMAT " is out of range (allowed: %" G_GUINT64_FORMAT
-                 " to %" G_GUINT64_FORMAT ")"),
+               _("%s = %" PRIu64 " is out of range (allowed: %" PRIu64
+                 " to %" PRIu64 ")"),
                field, value, min, max);
   return FALSE;
 }
@@ -124,8 +125,8 @@ shmviz_scenario_validate (const ShmvizScenario *scenario,
       if (scenario->timing_ns[i] > SHMVIZ_MAX_DELAY_NS)
         {
           g_set_error (error, SHMVIZ_SCENARIO_ERROR, SHMVIZ_SCENARIO_ERROR_RANGE,
-                       _("%s = %" G_GUINT64_FORMAT " ns is out of range (allowed: 0 to %"
-                         G_GUINT64_FORMAT " ns)"),
+                       _("%s = %" PRIu64 " ns is out of range (allowed: 0 to %"
+                         PRIu64 " ns)"),
                        timing_field (i), scenario->timing_ns[i], SHMVIZ_MAX_DELAY_NS);
           return FALSE;
         }
@@ -312,7 +313,7 @@ shmviz_parse_duration_ns (const char  *str,
   if (too_big)
     {
       g_set_error (error, SHMVIZ_SCENARIO_ERROR, SHMVIZ_SCENARIO_ERROR_RANGE,
-                   _("“%s” is too long: a delay may be at most %" G_GUINT64_FORMAT " s"),
+                   _("“%s” is too long: a delay may be at most %" PRIu64 " s"),
                    str, SHMVIZ_MAX_DELAY_NS / G_GUINT64_CONSTANT (1000000000));
       return FALSE;
     }

@@ -119,6 +119,8 @@ drain_ring (ShmvizSession *self,
       dst = &g_array_index (stage->events, ShmvizEvent, old_len);
       memcpy (dst, &p->events[first], n1 * sizeof (ShmvizEvent));
       memcpy (dst + n1, &p->events[0], (n - n1) * sizeof (ShmvizEvent));
+      /* It ran since we last saw it stopped: a later stop is news again. */
+      self->stopped[index] = FALSE;
       atomic_store_explicit (&p->tail, head, memory_order_release);
       self->tails[index] = head;
 
@@ -130,6 +132,10 @@ drain_ring (ShmvizSession *self,
           dst[i].proc = (guint16) index;
           if (dst[i].ts_ns < self->last_ts[index])
             dst[i].ts_ns = self->last_ts[index];
+          /* Stamped before a stop but published after the merge moved on
+           * without the stopped process: keep the stream ordered. */
+          if (dst[i].ts_ns < self->merged_ts)
+            dst[i].ts_ns = self->merged_ts;
           self->last_ts[index] = dst[i].ts_ns;
         }
     }
@@ -284,6 +290,8 @@ merge_up_to (ShmvizSession *self,
     }
   g_mutex_unlock (&self->lock);
 
+  self->merged_ts = MAX (self->merged_ts,
+                         g_array_index (self->batch, ShmvizEvent, self->batch->len - 1).ts_ns);
   shmviz_model_fold (self->model, (const ShmvizEvent *) self->batch->data, self->batch->len);
 }
 
@@ -308,7 +316,12 @@ _shmviz_session_drain_and_merge (ShmvizSession *self,
        * whether or not their writer sleeps. */
       gboolean drained = drain_ring (self, i);
 
-      if (!final && (!drained || (!idle && !_shmviz_session_proc_gone (self, i))))
+      /* A process stopped by a signal may sit on an event it stamped and
+       * not yet published for as long as it is stopped; waiting for it
+       * would freeze the whole picture, so it does not bound the merge
+       * (what it publishes late is stamped on at the merge's time). */
+      if (!final && (!drained ||
+                     (!idle && !_shmviz_session_proc_gone (self, i) && !self->stopped[i])))
         watermark = MIN (watermark, self->last_ts[i]);
     }
   floor = take_control_events (self);

@@ -93,6 +93,7 @@ struct _ShmvizSession
   Stage          *stages;          /* n_procs + 1: the last is the supervisor's */
   guint64        *tails;
   guint64        *last_ts;         /* newest event drained from each ring */
+  guint64         merged_ts;       /* newest event merged so far */
   guint64        *dropped_seen;
   GArray         *batch;
   gboolean        barrier_active;

@@ -10,6 +10,7 @@
 #include "json.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "summary.h"
 
@@ -159,13 +160,13 @@ shmviz_summary_to_text (ShmvizModel *model,
   g_string_append_printf (out, _("%u producers → %u consumers, %u slots, %u-byte items, sync %s\n"),
                           sc->n_producers, sc->n_consumers, sc->n_slots, sc->item_size,
                           shmviz_sync_mode_to_string (sc->sync));
-  g_string_append_printf (out, _("produced %" G_GUINT64_FORMAT ", consumed %" G_GUINT64_FORMAT
-                                 ", in buffer %" G_GUINT64_FORMAT " in %.2f s (%.0f items/s)\n"),
+  g_string_append_printf (out, _("produced %" PRIu64 ", consumed %" PRIu64
+                                 ", in buffer %" PRIu64 " in %.2f s (%.0f items/s)\n"),
                           t.produced, t.consumed, t.in_buffer, elapsed_s,
                           elapsed_s > 0 ? (gdouble) t.consumed / elapsed_s : 0.0);
-  g_string_append_printf (out, _("lost %" G_GUINT64_FORMAT ", duplicated %" G_GUINT64_FORMAT
-                                 ", empty reads %" G_GUINT64_FORMAT ", corrupt %" G_GUINT64_FORMAT
-                                 ", index drift %" G_GUINT64_FORMAT ", dropped events %" G_GUINT64_FORMAT "\n"),
+  g_string_append_printf (out, _("lost %" PRIu64 ", duplicated %" PRIu64
+                                 ", empty reads %" PRIu64 ", corrupt %" PRIu64
+                                 ", index drift %" PRIu64 ", dropped events %" PRIu64 "\n"),
                           t.lost, t.duplicated, t.empty_reads, t.corrupt, t.index_drift, t.dropped_events);
   if (t.deadlocks > 0)
     g_string_append (out, _("deadlock: yes\n"));

@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "lesson.h"
@@ -287,9 +288,9 @@ ab_tick (GtkWidget     *widget,
       shmviz_model_snapshot (shmviz_session_get_model (s->session), &s->snap);
       shmviz_buffer_view_set_snapshot (s->buffer, &s->snap);
       shmviz_process_view_set_snapshot (s->procs, &s->snap);
-      text = g_strdup_printf (_("produced %" G_GUINT64_FORMAT " · consumed %" G_GUINT64_FORMAT
-                                " · lost %" G_GUINT64_FORMAT " · duplicated %" G_GUINT64_FORMAT
-                                " · empty reads %" G_GUINT64_FORMAT "%s"),
+      text = g_strdup_printf (_("produced %" PRIu64 " · consumed %" PRIu64
+                                " · lost %" PRIu64 " · duplicated %" PRIu64
+                                " · empty reads %" PRIu64 "%s"),
                               s->snap.totals.produced, s->snap.totals.consumed, s->snap.totals.lost,
                               s->snap.totals.duplicated, s->snap.totals.empty_reads,
                               s->snap.deadlock ? _(" · deadlock") : "");

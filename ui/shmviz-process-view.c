@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -164,8 +165,8 @@ step_words (const ShmvizProcView *pv)
         return g_strdup_printf (_("killed by signal %d"), pv->exit_status);
       return g_strdup_printf (_("failed with status %d"), pv->exit_status);
     case SHMVIZ_VIEW_DONE:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "finished, %" G_GUINT64_FORMAT " item",
-                                           "finished, %" G_GUINT64_FORMAT " items", pv->items_done),
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "finished, %" PRIu64 " item",
+                                           "finished, %" PRIu64 " items", pv->items_done),
                               pv->items_done);
     case SHMVIZ_VIEW_NEW:
       return g_strdup (_("starting"));

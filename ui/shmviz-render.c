@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -406,10 +407,10 @@ shmviz_render_frame (cairo_t                   *cr,
   draw_procs (cr, snap, fg, line, m, y + 3.5 * u, width - 2 * m, 30 * u, u);
 
   /* Totals, bad ones in the anomaly colour when non-zero */
-  totals = g_strdup_printf (_("produced %" G_GUINT64_FORMAT "   consumed %" G_GUINT64_FORMAT
-                              "   lost %" G_GUINT64_FORMAT "   duplicated %" G_GUINT64_FORMAT
-                              "   empty reads %" G_GUINT64_FORMAT "   torn %" G_GUINT64_FORMAT
-                              "   deadlocks %" G_GUINT64_FORMAT),
+  totals = g_strdup_printf (_("produced %" PRIu64 "   consumed %" PRIu64
+                              "   lost %" PRIu64 "   duplicated %" PRIu64
+                              "   empty reads %" PRIu64 "   torn %" PRIu64
+                              "   deadlocks %" PRIu64),
                             snap->totals.produced, snap->totals.consumed, snap->totals.lost,
                             snap->totals.duplicated, snap->totals.empty_reads, snap->totals.corrupt,
                             snap->totals.deadlocks);

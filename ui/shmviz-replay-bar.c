@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -97,7 +98,7 @@ sync_controls (ShmvizReplayBar *self)
   t = format_time (now > start ? now - start : 0);
   total = format_time (end - start);
   /* TRANSLATORS: replay position, e.g. "0:01.250 / 0:05.000 · event 12 of 340" */
-  text = g_strdup_printf (_("%s / %s · %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT), t, total, pos, n);
+  text = g_strdup_printf (_("%s / %s · %" PRIu64 "/%" PRIu64), t, total, pos, n);
   gtk_label_set_label (self->time_label, text);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), pos > 0);

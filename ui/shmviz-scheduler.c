@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "layout.h"
+#include "lesson.h"
 #include "schedule.h"
 #include "shmviz-scheduler.h"
 
@@ -51,6 +52,10 @@ struct _ShmvizScheduler
   GtkListBox     *producer_code;
   GtkListBox     *consumer_code;
   GtkLabel       *atomic_label;
+  GtkWidget      *save_lesson_button;
+  GtkWidget      *replay_lesson_button;
+
+  ShmvizLesson   *lesson;         /* the lesson opened last, or NULL */
 
   ShmvizSession  *session;
   GCancellable   *cancellable;
@@ -78,7 +83,15 @@ struct _ShmvizScheduler
   guint           busy : 1;
   guint           active : 1;
   guint           updating : 1;
+  guint           replaying_lesson : 1;
 };
+
+enum {
+  LESSON_SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ShmvizScheduler, shmviz_scheduler, GTK_TYPE_BOX)
 
@@ -325,6 +338,21 @@ atomic_parts (ShmvizScheduler *self,
     }
 }
 
+/* The opened lesson has a schedule made for the scenario running now. */
+static gboolean
+lesson_fits (ShmvizScheduler *self)
+{
+  const ShmvizScenario *sc;
+
+  if (self->lesson == NULL || self->lesson->schedule == NULL || self->session == NULL)
+    return FALSE;
+  sc = shmviz_session_get_scenario (self->session);
+  return sc->n_producers == self->lesson->scenario.n_producers &&
+         sc->n_consumers == self->lesson->scenario.n_consumers &&
+         sc->n_slots == self->lesson->scenario.n_slots &&
+         sc->sync == self->lesson->scenario.sync;
+}
+
 static void
 refresh (ShmvizScheduler *self)
 {
@@ -337,6 +365,10 @@ refresh (ShmvizScheduler *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->undo_button),
                             self->active && !self->busy && self->schedule->len > 0);
+  gtk_widget_set_sensitive (self->save_lesson_button,
+                            self->active && !self->busy && self->schedule->len > 0);
+  gtk_widget_set_visible (self->replay_lesson_button, lesson_fits (self));
+  gtk_widget_set_sensitive (self->replay_lesson_button, !self->busy);
 
   if (self->active)
     {
@@ -603,9 +635,12 @@ replay_done (GObject      *source,
       g_array_append_vals (self->schedule, self->replay->data, self->replay->len);
       self->last_proc = self->replay->len > 0 ? g_array_index (self->replay, guint, self->replay->len - 1)
                                               : G_MAXUINT;
-      set_caption (self, g_strdup (_("Stepped back: the run replayed every step before the last.")));
+      set_caption (self, g_strdup (self->replaying_lesson
+                                   ? _("Replayed the lesson’s schedule.")
+                                   : _("Stepped back: the run replayed every step before the last.")));
     }
   g_clear_pointer (&self->replay, g_array_unref);
+  self->replaying_lesson = FALSE;
   /* The silent-step marks are lost with the old session; recompute them
    * cheaply by assuming none (only off mode's first move is silent). */
   refresh (self);
@@ -751,6 +786,113 @@ shmviz_scheduler_get_caption (ShmvizScheduler *self)
   return self->caption ? self->caption : "";
 }
 
+void
+shmviz_scheduler_set_lesson (ShmvizScheduler *self,
+                             const char      *id)
+{
+  g_return_if_fail (SHMVIZ_IS_SCHEDULER (self));
+
+  if (id == NULL)
+    g_clear_pointer (&self->lesson, shmviz_lesson_free);
+  else if (self->lesson == NULL || g_strcmp0 (self->lesson->id, id) != 0)
+    {
+      g_clear_pointer (&self->lesson, shmviz_lesson_free);
+      /* A few small files, once per lesson opened. */
+      self->lesson = shmviz_lesson_find (id, NULL);
+    }
+  refresh (self);
+}
+
+static void
+replay_lesson_clicked (GtkButton       *button,
+                       ShmvizScheduler *self)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *steps;
+
+  if (!lesson_fits (self) || self->busy)
+    return;
+  if (!(steps = shmviz_lesson_parse_schedule (self->lesson, &error)))
+    {
+      set_caption (self, g_strdup (error->message));
+      refresh (self);
+      return;
+    }
+  /* The same road as step back: a fresh run, then the steps on it. */
+  g_clear_pointer (&self->replay, g_array_unref);
+  self->replay = steps;
+  self->replaying_lesson = TRUE;
+  if (!self->active)
+    {
+      self->active = TRUE;
+      self->updating = TRUE;
+      gtk_switch_set_active (self->active_switch, TRUE);
+      self->updating = FALSE;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.restart", NULL);
+}
+
+static void
+save_lesson_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      ShmvizScheduler  *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  g_autoptr(ShmvizLesson) lesson = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  if (g_strcmp0 (response, "save") != 0 || self->session == NULL || self->schedule->len == 0)
+    return;
+  name = gtk_editable_get_text (entry);
+  lesson = g_new0 (ShmvizLesson, 1);
+  lesson->id = shmviz_lesson_id_from_name (name);
+  lesson->name = g_strdup (name);
+  lesson->title = g_strdup (_("Saved from shmviz"));
+  lesson->explanation = g_strdup (_("A scenario saved from the app."));
+  lesson->scenario = *shmviz_session_get_scenario (self->session);
+  lesson->schedule = shmviz_scheduler_dup_schedule (self);
+  lesson->expect = shmviz_model_get_anomalies (shmviz_session_get_model (self->session), 0, NULL) > 0
+                   ? SHMVIZ_EXPECT_RACES : SHMVIZ_EXPECT_CLEAN;
+
+  if (*name == '\0' || !shmviz_lesson_save (lesson, NULL, &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *err = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               _("The Lesson Was Not Saved"),
+                                               error ? error->message : _("Give it a name with letters or digits."));
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (err), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (err));
+      return;
+    }
+  set_caption (self, g_strdup_printf (_("Saved as the lesson “%s”."), lesson->name));
+  g_signal_emit (self, signals[LESSON_SAVED], 0, lesson->id);
+  refresh (self);
+}
+
+static void
+save_lesson_clicked (GtkButton       *button,
+                     ShmvizScheduler *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *schedule = shmviz_scheduler_dup_schedule (self);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Save as Lesson"), schedule);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Name, e.g. Two fast producers"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (save_lesson_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 active_switch_notify (GtkSwitch       *sw,
                       GParamSpec      *pspec,
@@ -819,6 +961,7 @@ shmviz_scheduler_finalize (GObject *object)
   g_free (self->silent);
   g_free (self->last_ns);
   g_free (self->caption);
+  g_clear_pointer (&self->lesson, shmviz_lesson_free);
   G_OBJECT_CLASS (shmviz_scheduler_parent_class)->finalize (object);
 }
 
@@ -843,6 +986,11 @@ shmviz_scheduler_class_init (ShmvizSchedulerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvizScheduler, consumer_code);
   gtk_widget_class_bind_template_child (widget_class, ShmvizScheduler, atomic_label);
   gtk_widget_class_set_css_name (widget_class, "shmvizscheduler");
+
+  /* A lesson was written to the user's lessons (its id): the gallery
+   * lists it once it reloads. */
+  signals[LESSON_SAVED] = g_signal_new ("lesson-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -852,6 +1000,22 @@ shmviz_scheduler_init (ShmvizScheduler *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->schedule = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* Lessons: keep a schedule, or replay the one the opened lesson has.
+   * Built here, under the schedule they act on. */
+  {
+    GtkWidget *column = gtk_widget_get_parent (GTK_WIDGET (self->schedule_label));
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->save_lesson_button = gtk_button_new_with_mnemonic (_("Save Schedule as _Lesson…"));
+    self->replay_lesson_button = gtk_button_new_with_mnemonic (_("_Replay the Lesson’s Schedule"));
+    gtk_widget_set_visible (self->replay_lesson_button, FALSE);
+    gtk_box_append (GTK_BOX (row), self->save_lesson_button);
+    gtk_box_append (GTK_BOX (row), self->replay_lesson_button);
+    gtk_box_insert_child_after (GTK_BOX (column), row, GTK_WIDGET (self->schedule_label));
+    g_signal_connect (self->save_lesson_button, "clicked", G_CALLBACK (save_lesson_clicked), self);
+    g_signal_connect (self->replay_lesson_button, "clicked", G_CALLBACK (replay_lesson_clicked), self);
+  }
   self->last_proc = G_MAXUINT;
   self->quiz_guess = -1;
   self->cancellable = g_cancellable_new ();

@@ -34,6 +34,10 @@ void       shmviz_scheduler_step_back    (ShmvizScheduler *self);
 gboolean   shmviz_scheduler_get_busy     (ShmvizScheduler *self);
 /* The steps taken so far, as "P1,P2,C1". */
 char      *shmviz_scheduler_dup_schedule (ShmvizScheduler *self);
+/* The lesson just opened (its id, or NULL): when it has a schedule for
+ * the scenario running, the page offers to replay it. */
+void       shmviz_scheduler_set_lesson   (ShmvizScheduler *self,
+                                          const char      *id);
 /* One line: what the last step did, in words ("" before any). */
 const char *shmviz_scheduler_get_caption (ShmvizScheduler *self);
 

@@ -800,6 +800,7 @@ start_session (ShmvizWindow *self,
       g_clear_error (&error);
     }
   /* In scheduler mode the run starts paused: no step before the first pick. */
+  shmviz_scheduler_set_lesson (self->scheduler, shmviz_lesson_gallery_get_current (self->lesson_gallery));
   shmviz_scheduler_set_session (self->scheduler, self->session);
   if (!shmviz_session_start (self->session, &error))
     show_error (self, _("The run could not start"), error);
@@ -1641,6 +1642,9 @@ shmviz_window_init (ShmvizWindow *self)
     adw_toast_overlay_set_child (self->toast_overlay, GTK_WIDGET (self->presentation));
     shmviz_presentation_set_settings (self->presentation, self->settings);
     shmviz_lesson_gallery_set_settings (self->lesson_gallery, self->settings);
+    /* A schedule kept as a lesson shows up in the gallery. */
+    g_signal_connect_swapped (self->scheduler, "lesson-saved",
+                              G_CALLBACK (shmviz_lesson_gallery_reload), self->lesson_gallery);
   }
 
   /* Opening shmviz starts its scenario at once. */

