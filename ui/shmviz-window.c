@@ -734,6 +734,7 @@ start_session (ShmvizWindow *self,
     {
       shmviz_replay_bar_set_replay (self->replay_bar, NULL);
       gtk_revealer_set_reveal_child (self->replay_revealer, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->replay_revealer), FALSE);
       g_clear_object (&self->replay);
     }
 
@@ -1760,6 +1761,9 @@ shmviz_window_set_replay (ShmvizWindow *self,
   refresh (self);
 
   shmviz_replay_bar_set_replay (self->replay_bar, replay);
+  /* Hidden outright when closed: GTK 4.8's revealer without a transition
+   * still takes its child's height. */
+  gtk_widget_set_visible (GTK_WIDGET (self->replay_revealer), TRUE);
   gtk_revealer_set_reveal_child (self->replay_revealer, TRUE);
   update_controls (self);
   ensure_ticking (self);
