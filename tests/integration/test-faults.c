@@ -187,23 +187,36 @@ test_killed_holding_mutex (Fixture       *f,
   region = shmviz_session_get_region (f->session);
   p0 = shmviz_region_proc (region, 0);
 
-  RUN_UNTIL (f, (atomic_load (&p0->held) & SHMVIZ_HELD_MUTEX) != 0, 5000);
-  g_assert_cmpuint (atomic_load (&p0->held) & SHMVIZ_HELD_MUTEX, !=, 0);
+  /* P1 may let go of the lock between our look and the kill (on a slow
+   * sanitized build, often enough to matter): then it died holding
+   * something else, and it is started again for another try. */
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(GError) error = NULL;
 
-  killed_us = g_get_monotonic_time ();
-  {
-    g_autoptr(GError) error = NULL;
-    shmviz_session_signal_worker (f->session, 0, SIGKILL, &error);
-    g_assert_no_error (error);
-  }
-  RUN_UNTIL (f, f->died > 0, 2000);
-  g_assert_cmpuint (f->died, ==, 1);
-  /* Reported within 200 ms, with what it held. */
-  g_assert_cmpint (f->died_us - killed_us, <, 200 * 1000);
-  message = shmviz_session_dup_death_message (f->session, 0);
-  g_test_message ("%s", message);
-  g_assert_nonnull (strstr (message, "P1"));
-  g_assert_nonnull (strstr (message, "mutex"));
+      g_assert_cmpuint (attempt, <, 10);
+      f->died = 0;
+      RUN_UNTIL (f, (atomic_load (&p0->held) & SHMVIZ_HELD_MUTEX) != 0, 5000);
+
+      killed_us = g_get_monotonic_time ();
+      shmviz_session_signal_worker (f->session, 0, SIGKILL, &error);
+      g_assert_no_error (error);
+      RUN_UNTIL (f, f->died > 0, 2000);
+      g_assert_cmpuint (f->died, ==, 1);
+      /* Reported within 200 ms, with what it held. */
+      g_assert_cmpint (f->died_us - killed_us, <, 200 * 1000);
+      g_clear_pointer (&message, g_free);
+      message = shmviz_session_dup_death_message (f->session, 0);
+      g_test_message ("%s", message);
+      g_assert_nonnull (strstr (message, "P1"));
+      if (strstr (message, "mutex") != NULL)
+        break;
+
+      shmviz_session_recover (f->session);
+      shmviz_session_restart_worker (f->session, 0, &error);
+      g_assert_no_error (error);
+      run_for (f, 100);
+    }
 
   /* The survivors pile up on the dead holder's mutex: a deadlock whose
    * explanation names the dead holder. */
