@@ -15,6 +15,7 @@
 #include "region.h"
 #include "session-private.h"
 #include "session.h"
+#include "session-test.h"
 #include "shm-check.h"
 
 typedef struct {
@@ -34,7 +35,6 @@ typedef struct {
   guint64        events;
   guint64        last_ts;
   gboolean       out_of_order;
-  guint          timer;
 } Fixture;
 
 static void
@@ -134,34 +134,20 @@ sink (const ShmvizEvent *events,
   g_mutex_unlock (&f->lock);
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  Fixture *f = data;
-
-  f->timer = 0;
-  g_main_loop_quit (f->loop);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop for @ms, or less if the session finishes or
  * deadlocks first. */
 static void
 run_for (Fixture *f,
          guint    ms)
 {
-  f->timer = g_timeout_add (ms, timeout_cb, f);
-  g_main_loop_run (f->loop);
-  g_clear_handle_id (&f->timer, g_source_remove);
+  session_test_run_for (f->loop, ms);
 }
 
 /* The fast scenario with no delays at all, whatever the speed. */
 static void
 init_scenario (ShmvizScenario *sc)
 {
-  shmviz_scenario_init_fast (sc);
-  for (guint i = 0; i < SHMVIZ_N_TIMINGS; i++)
-    sc->timing_ns[i] = 0;
+  session_test_init_scenario (sc);
 }
 
 static void

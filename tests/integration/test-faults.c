@@ -18,6 +18,7 @@
 #include "region.h"
 #include "session-private.h"
 #include "session.h"
+#include "session-test.h"
 #include "shm-check.h"
 
 typedef struct {
@@ -28,7 +29,6 @@ typedef struct {
   guint          died;
   gint64         died_us;
   char          *stalled;
-  guint          timer;
 } Fixture;
 
 static void
@@ -99,23 +99,11 @@ on_stalled (ShmvizSession *session,
   g_main_loop_quit (f->loop);
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  Fixture *f = data;
-
-  f->timer = 0;
-  g_main_loop_quit (f->loop);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 run_for (Fixture *f,
          guint    ms)
 {
-  f->timer = g_timeout_add (ms, timeout_cb, f);
-  g_main_loop_run (f->loop);
-  g_clear_handle_id (&f->timer, g_source_remove);
+  session_test_run_for (f->loop, ms);
 }
 
 /* Runs until @cond holds, for at most @ms. */
@@ -144,9 +132,7 @@ start (Fixture              *f,
 static void
 init_scenario (ShmvizScenario *sc)
 {
-  shmviz_scenario_init_fast (sc);
-  for (guint i = 0; i < SHMVIZ_N_TIMINGS; i++)
-    sc->timing_ns[i] = 0;
+  session_test_init_scenario (sc);
   sc->items = 0;
   sc->speed_permille = 1000;
 }

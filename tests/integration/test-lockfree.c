@@ -16,6 +16,7 @@
 #include "region.h"
 #include "session-private.h"
 #include "session.h"
+#include "session-test.h"
 #include "shm-check.h"
 
 typedef struct {
@@ -31,7 +32,6 @@ typedef struct {
   guint64        claims;        /* READ_INDEX events in lock-free mode */
   gboolean       out_of_order;
   guint64        last_ts;
-  guint          timer;
 } Fixture;
 
 G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
@@ -120,31 +120,17 @@ sink (const ShmvizEvent *events,
   g_mutex_unlock (&f->lock);
 }
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  Fixture *f = data;
-
-  f->timer = 0;
-  g_main_loop_quit (f->loop);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 run_for (Fixture *f,
          guint    ms)
 {
-  f->timer = g_timeout_add (ms, timeout_cb, f);
-  g_main_loop_run (f->loop);
-  g_clear_handle_id (&f->timer, g_source_remove);
+  session_test_run_for (f->loop, ms);
 }
 
 static void
 init_scenario (ShmvizScenario *sc)
 {
-  shmviz_scenario_init_fast (sc);
-  for (guint i = 0; i < SHMVIZ_N_TIMINGS; i++)
-    sc->timing_ns[i] = 0;
+  session_test_init_scenario (sc);
   sc->sync = SHMVIZ_SYNC_LOCK_FREE;
 }
 
