@@ -28,12 +28,14 @@
 
 #include "ipcbench-private.h"
 
-/* Spin this long before sleeping in the lock-free ring: a peer that is
+/* Spin this long before sleeping in a shared-memory ring: a peer that is
  * awake answers within a microsecond, a sleeping one takes tens. */
 #define LOCK_FREE_SPIN_NS 20000
 /* How many empty polls a spinning side makes before it lets another
  * process have the CPU (only matters when both share one). */
 #define SPIN_YIELD_EVERY  4096
+/* The least a semaphore wait spins: about one poll. */
+#define SEM_SPIN_MIN_NS   500
 
 #define ROUND_UP(x, to) (((x) + (to) - 1) / (to) * (to))
 
@@ -247,6 +249,8 @@ bench_channel_open (BenchChannel        *channel,
   channel->mechanism = mechanism;
   channel->size = size;
   channel->n_cpus = n_cpus;
+  for (guint d = 0; d < 2; d++)
+    channel->spin_ns[d][0] = channel->spin_ns[d][1] = LOCK_FREE_SPIN_NS;
   channel->stride = ring_stride (mechanism, size);
   for (guint d = 0; d < 2; d++)
     {
@@ -468,10 +472,12 @@ lock_free_try_enqueue (BenchChannel *channel,
   return TRUE;
 }
 
+/* Claims the next full cell and leaves it held: the message is read in
+ * place, and the cell goes back to the producers at release. */
 static inline gboolean
-lock_free_try_dequeue (BenchChannel *channel,
-                       LockFreeRing *r,
-                       void         *message)
+lock_free_try_claim (BenchChannel   *channel,
+                     LockFreeRing   *r,
+                     BenchDirection  direction)
 {
   guint64 mask = channel->slots - 1;
   guint64 pos = atomic_load_explicit (&r->dequeue_pos, memory_order_relaxed);
@@ -496,8 +502,8 @@ lock_free_try_dequeue (BenchChannel *channel,
       else
         pos = atomic_load_explicit (&r->dequeue_pos, memory_order_relaxed);
     }
-  memcpy (message, cell + BENCH_CACHE_LINE, channel->size);
-  atomic_store_explicit ((_Atomic guint64 *) cell, pos + mask + 1, memory_order_release);
+  channel->held[direction] = cell;
+  channel->held_seq[direction] = pos + mask + 1;
   return TRUE;
 }
 
@@ -531,6 +537,42 @@ lock_free_try_dequeue (BenchChannel *channel,
       }                                                                          \
   } G_STMT_END
 
+/* sem_wait(), after trying for a while first, as the engine's workers do
+ * (spin_trywait() in worker.c): a futex sleep and wake-up costs tens of
+ * microseconds here, while an awake peer posts within one.  The spin
+ * adapts like theirs: it doubles after a spin that paid off and halves
+ * after one that ended in a sleep anyway, so a peer that is off its CPU
+ * (more processes than CPUs) is not made to wait for our spinning too. */
+static gboolean
+sem_take (BenchChannel *channel,
+          sem_t        *sem,
+          guint64      *spin_ns)
+{
+  if (sem_trywait (sem) == 0)
+    return TRUE;
+  if (channel->n_cpus > 1)
+    {
+      guint64 spin_start = bench_now_ns ();
+
+      for (guint i = 1;; i++)
+        {
+          bench_cpu_relax ();
+          if (sem_trywait (sem) == 0)
+            {
+              *spin_ns = MIN (*spin_ns * 2, LOCK_FREE_SPIN_NS);
+              return TRUE;
+            }
+          if ((i & 15) == 0 && bench_now_ns () - spin_start > *spin_ns)
+            break;
+        }
+      *spin_ns = MAX (*spin_ns / 2, SEM_SPIN_MIN_NS);
+    }
+  while (sem_wait (sem) != 0)
+    if (errno != EINTR)
+      return FALSE;
+  return TRUE;
+}
+
 static inline void
 spin_wait (guint *spins)
 {
@@ -559,9 +601,9 @@ bench_channel_send (BenchChannel   *channel,
     case SHMVIZ_BENCH_SHM_SEMAPHORES:
       {
         SemRing *r = channel->ring[direction];
-        while (sem_wait (&r->empty) != 0)
-          if (errno != EINTR)
-            return FALSE;
+
+        if (!sem_take (channel, &r->empty, &channel->spin_ns[direction][0]))
+          return FALSE;
         memcpy (r->slots + (channel->pos[direction]++ % channel->slots) * channel->stride,
                 message, channel->size);
         sem_post (&r->full);
@@ -600,49 +642,45 @@ bench_channel_send (BenchChannel   *channel,
     }
 }
 
-gboolean
+const void *
 bench_channel_recv (BenchChannel   *channel,
                     BenchDirection  direction,
-                    void           *message)
+                    void           *buffer)
 {
   switch (channel->mechanism)
     {
     case SHMVIZ_BENCH_PIPE:
     case SHMVIZ_BENCH_UNIX_SOCKET:
-      return read_all (channel->fd[direction][0], message, channel->size);
+      return read_all (channel->fd[direction][0], buffer, channel->size) ? buffer : NULL;
 
     case SHMVIZ_BENCH_MQUEUE:
       for (;;)
         {
-          ssize_t n = mq_receive (channel->mq[direction], message, channel->size, NULL);
+          ssize_t n = mq_receive (channel->mq[direction], buffer, channel->size, NULL);
 
           if (n == (ssize_t) channel->size)
-            return TRUE;
+            return buffer;
           if (n < 0 && errno == EINTR)
             continue;
-          return FALSE;
+          return NULL;
         }
 
     case SHMVIZ_BENCH_SHM_SEMAPHORES:
       {
         SemRing *r = channel->ring[direction];
-        while (sem_wait (&r->full) != 0)
-          if (errno != EINTR)
-            return FALSE;
-        memcpy (message, r->slots + (channel->pos[direction]++ % channel->slots) * channel->stride,
-                channel->size);
-        sem_post (&r->empty);
+
+        if (!sem_take (channel, &r->full, &channel->spin_ns[direction][1]))
+          return NULL;
+        return r->slots + (channel->pos[direction] % channel->slots) * channel->stride;
       }
-      return TRUE;
 
     case SHMVIZ_BENCH_SHM_LOCK_FREE:
       {
         LockFreeRing *r = channel->ring[direction];
 
-        LOCK_FREE_WAIT (lock_free_try_dequeue (channel, r, message), &r->not_empty);
-        eventcount_notify (&r->not_full);
+        LOCK_FREE_WAIT (lock_free_try_claim (channel, r, direction), &r->not_empty);
+        return channel->held[direction] + BENCH_CACHE_LINE;
       }
-      return TRUE;
 
     case SHMVIZ_BENCH_SPIN_FLOOR:
       {
@@ -656,13 +694,49 @@ bench_channel_recv (BenchChannel   *channel,
             if (tail[direction] == head_seen[direction])
               spin_wait (&spins);
           }
-        memcpy (message, r->slots + (tail[direction] % channel->slots) * channel->stride,
-                channel->size);
-        atomic_store_explicit (&r->tail, ++tail[direction], memory_order_release);
+        return r->slots + (tail[direction] % channel->slots) * channel->stride;
       }
-      return TRUE;
 
     default:
-      return FALSE;
+      return NULL;
+    }
+}
+
+void
+bench_channel_release (BenchChannel   *channel,
+                       BenchDirection  direction)
+{
+  switch (channel->mechanism)
+    {
+    case SHMVIZ_BENCH_SHM_SEMAPHORES:
+      {
+        SemRing *r = channel->ring[direction];
+
+        channel->pos[direction]++;
+        sem_post (&r->empty);
+      }
+      break;
+
+    case SHMVIZ_BENCH_SHM_LOCK_FREE:
+      {
+        LockFreeRing *r = channel->ring[direction];
+
+        atomic_store_explicit ((_Atomic guint64 *) channel->held[direction],
+                               channel->held_seq[direction], memory_order_release);
+        channel->held[direction] = NULL;
+        eventcount_notify (&r->not_full);
+      }
+      break;
+
+    case SHMVIZ_BENCH_SPIN_FLOOR:
+      {
+        SpinRing *r = channel->ring[direction];
+
+        atomic_store_explicit (&r->tail, ++channel->pos[direction], memory_order_release);
+      }
+      break;
+
+    default:
+      break;
     }
 }

@@ -74,6 +74,11 @@ typedef struct {
    * uses, and the last position of the peer it saw (spin floor). */
   guint64              pos[2];
   guint64              seen[2];
+  /* How long a semaphore wait spins before it sleeps, per direction and
+   * end (0: send, 1: receive); adapted as the engine's workers do. */
+  guint64              spin_ns[2][2];
+  guint8              *held[2];        /* lock-free: the cell being read in place, */
+  guint64              held_seq[2];    /* and the sequence that hands it back */
 } BenchChannel;
 
 /* Bytes the transport needs in the run's shared object (0 for kernel
@@ -97,14 +102,22 @@ void     bench_channel_keep_side (BenchChannel        *channel,
 /* Close what this process holds; the runner calls it right after forking. */
 void     bench_channel_close     (BenchChannel        *channel);
 
-/* Whole messages of channel->size bytes; FALSE when the peer is gone.
- * Only in the children, which use nothing but libc. */
-gboolean bench_channel_send      (BenchChannel        *channel,
-                                  BenchDirection       direction,
-                                  const void          *message);
-gboolean bench_channel_recv      (BenchChannel        *channel,
-                                  BenchDirection       direction,
-                                  void                *message);
+/* Whole messages of channel->size bytes; FALSE or NULL when the peer is
+ * gone.  Only in the children, which use nothing but libc.
+ *
+ * bench_channel_recv() returns the message, valid until
+ * bench_channel_release(): a kernel transport copies it into @buffer, a
+ * shared-memory ring hands out its slot, which the receiver reads in
+ * place and which the sender cannot reuse until it is released.  Not
+ * having to copy is what shared memory is for, so the benchmark lets it. */
+gboolean    bench_channel_send    (BenchChannel        *channel,
+                                   BenchDirection       direction,
+                                   const void          *message);
+const void *bench_channel_recv    (BenchChannel        *channel,
+                                   BenchDirection       direction,
+                                   void                *buffer);
+void        bench_channel_release (BenchChannel        *channel,
+                                   BenchDirection       direction);
 
 /* The two processes of a run; they never return. */
 G_GNUC_NORETURN void bench_peer_main (BenchChannel *channel,

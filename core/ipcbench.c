@@ -998,8 +998,8 @@ shmviz_bench_result_reading (const ShmvizBenchResult *result)
       if (ratio >= 1.05)
         g_string_append_printf (out,
                                 _("At %s, shared memory with semaphores moved %.1f× more messages "
-                                  "than a pipe on this machine (%s against %s), because a message "
-                                  "crosses the ring with one copy in and one copy out and a system "
+                                  "than a pipe on this machine (%s against %s), because a message is "
+                                  "copied once into the ring and read there in place, with a system "
                                   "call only when a side has to sleep, while a pipe takes two system "
                                   "calls per message and copies it into the kernel and out again. "),
                                 ref_text, ratio, s, p);
@@ -1145,10 +1145,12 @@ shmviz_bench_result_reading (const ShmvizBenchResult *result)
         {
           g_autofree char *b = format_bytes (big->bytes_per_second.median);
           g_autofree char *size = format_size (sizes[n_sizes - 1]);
-          /* Two processes share the ring's two copies, so it may pass one core's memcpy. */
+          /* One copy, and the reading in place runs on the other core, so
+           * the ring may pass one core's memcpy. */
           g_string_append_printf (out, _("; at %s the semaphore ring moved %s/s, each byte copied "
-                                         "in by one process and out by the other, so large messages "
-                                         "cost about what copying them costs"), size, b);
+                                         "in by one process and read in place by the other, so "
+                                         "large messages cost about what copying them once costs"),
+                                  size, b);
         }
       g_string_append (out, ". ");
     }

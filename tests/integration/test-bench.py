@@ -33,9 +33,9 @@ def case(name):
     return wrap
 
 
-def run(*args, timeout=120):
+def run(*args, timeout=120, env=None):
     with subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True) as proc:
+                          text=True, env=env) as proc:
         PIDS.append(proc.pid)
         try:
             out, err = proc.communicate(timeout=timeout)
@@ -101,6 +101,25 @@ def _():
     for row in out["results"]:
         if row["size"] <= 4096:
             assert row["supported"], row
+
+
+@case("a damaged message is caught by every mechanism, at every size")
+def _():
+    # The sender flips one bit in every 500th message (a test hook): the
+    # check that counts zero errors above must count these.
+    env = dict(os.environ, SHMVIZ_BENCH_DAMAGE="500")
+    p = run("bench", "--quick", "--json", "--sizes", "64,100,4096", "--repetitions", "1",
+            env=env)
+    # The figures are still printed, and the run fails, naming each row.
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert p.stderr.count("delivered damaged or misordered messages") == 18, p.stderr
+    out = json.loads(p.stdout)
+    for row in out["results"]:
+        where = f"{row['mechanism']} {row['size']} B"
+        assert row["order_errors"] == 0, f"{where}: damage taken for disorder: {row}"
+        # Streamed and echoed messages are both checked; about one in 500 is spoiled.
+        assert row["checksum_errors"] >= row["messages_checked"] // 1000, f"{where}: {row}"
+        assert row["checksum_errors"] <= row["messages_checked"] // 250 + 2, f"{where}: {row}"
 
 
 @case("--sizes and --mechanisms choose the rows")
