@@ -195,6 +195,9 @@ speed_text (guint speed)
   return g_strdup_printf (_("%g×"), speed / 1000.0);
 }
 
+/* Actions that steer a live run and mean nothing in a replay. */
+static const char * const live_only_actions[] = { "speed-up", "speed-down", "toggle-sync" };
+
 /* Header, subtitle and controls, from what the session says now. */
 static void
 update_controls (ShmvizWindow *self)
@@ -249,6 +252,15 @@ update_controls (ShmvizWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), running);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "stop");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), running);
+
+  /* A recording shows what happened: the live run's speed and mode do
+   * not apply to it, and the replay bar has a speed of its own. */
+  for (guint i = 0; i < G_N_ELEMENTS (live_only_actions); i++)
+    {
+      action = g_action_map_lookup_action (G_ACTION_MAP (self), live_only_actions[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->replay == NULL);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sync_box), self->replay == NULL);
 }
 
 /* The switch and the mode button show the mode asked for; the barrier

@@ -269,6 +269,14 @@ test_open_shows_recording (Fixture       *fixture,
   spin_for (300);
   g_assert_true (gtk_widget_get_mapped (shmviz_window_get_replay_bar (fixture->window)));
   g_assert_cmpint (gtk_widget_get_height (shmviz_window_get_replay_bar (fixture->window)), >, 0);
+
+  /* The live run's speed and mode do not steer a recording. */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *name = (const char *[]) { "speed-up", "speed-down", "toggle-sync" }[i];
+
+      g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), name));
+    }
 }
 
 static void
