@@ -19,6 +19,7 @@
 #include "shmviz-process-view.h"
 #include "shmviz-scheduler.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 static ShmvizApplication *app;
 
@@ -26,50 +27,6 @@ typedef struct {
   ShmvizWindow *window;
   GSettings    *settings;
 } Fixture;
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-spin_until (Fixture   *fixture,
-            Condition  condition,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 window_is_mapped (Fixture *fixture)
@@ -81,20 +38,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
   fixture->settings = g_settings_new (APP_ID);
-  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (fixture->settings, keys[i]);
+  ui_test_reset_settings (fixture->settings);
   g_settings_set_uint (fixture->settings, "speed", 20000);
 
   fixture->window = shmviz_window_new (GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (fixture, window_is_mapped, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_mapped), fixture, 10000));
 }
 
 static gboolean
@@ -110,8 +61,8 @@ fixture_teardown (Fixture       *fixture,
   /* The window goes once its sessions have said "finished". */
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   gtk_window_close (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (fixture, window_gone, 20000));
-  spin_for (300);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_gone), fixture, 20000));
+  ui_test_spin_for (300);
   g_clear_object (&fixture->settings);
 }
 
@@ -194,7 +145,7 @@ save_png (GtkWidget  *widget,
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
 
-      spin_for (100);
+      ui_test_spin_for (100);
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (snapshot);
     }
@@ -210,7 +161,7 @@ save_png (GtkWidget  *widget,
 static gboolean
 caption_is_set (Fixture *fixture)
 {
-  ShmvizPresentation *p = SHMVIZ_PRESENTATION (find_widget (GTK_WIDGET (fixture->window),
+  ShmvizPresentation *p = SHMVIZ_PRESENTATION (ui_test_find_widget (GTK_WIDGET (fixture->window),
                                                             SHMVIZ_TYPE_PRESENTATION));
   return *shmviz_presentation_get_caption (p) != '\0';
 }
@@ -220,7 +171,7 @@ test_presentation_300 (Fixture       *fixture,
                        gconstpointer  data)
 {
   GtkWidget *window = GTK_WIDGET (fixture->window);
-  ShmvizPresentation *presentation = SHMVIZ_PRESENTATION (find_widget (window, SHMVIZ_TYPE_PRESENTATION));
+  ShmvizPresentation *presentation = SHMVIZ_PRESENTATION (ui_test_find_widget (window, SHMVIZ_TYPE_PRESENTATION));
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   g_autofree char *path = NULL;
   guint n_checked = 0;
@@ -231,8 +182,8 @@ test_presentation_300 (Fixture       *fixture,
   g_action_group_change_action_state (G_ACTION_GROUP (window), "show-sidebar", g_variant_new_boolean (FALSE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
   g_assert_true (shmviz_presentation_get_active (presentation));
-  g_assert_true (spin_until (fixture, caption_is_set, 10000));
-  spin_for (1500);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (caption_is_set), fixture, 10000));
+  ui_test_spin_for (1500);
 
   path = save_png (window, "shmviz-presentation-300.png");
   g_assert_cmpint (gtk_widget_get_width (window), <=, 1920);
@@ -252,7 +203,7 @@ test_presentation_300 (Fixture       *fixture,
 static ShmvizScheduler *
 scheduler_of (Fixture *fixture)
 {
-  return SHMVIZ_SCHEDULER (find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_SCHEDULER));
+  return SHMVIZ_SCHEDULER (ui_test_find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_SCHEDULER));
 }
 
 static gboolean
@@ -280,7 +231,7 @@ pick_and_check (Fixture  *fixture,
                 guint     proc,
                 gboolean  by_key)
 {
-  GtkWidget *view = find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_PROCESS_VIEW);
+  GtkWidget *view = ui_test_find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_PROCESS_VIEW);
   guint64 before[4], after[4];
 
   steps_of (fixture, before, 4);
@@ -307,7 +258,7 @@ pick_and_check (Fixture  *fixture,
     g_signal_emit_by_name (view, "process-activated", proc);
 
   g_assert_true (shmviz_scheduler_get_busy (scheduler_of (fixture)));
-  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (scheduler_idle), fixture, 30000));
   steps_of (fixture, after, 4);
   for (guint i = 0; i < 4; i++)
     if (i == proc)
@@ -323,20 +274,20 @@ test_scheduler (Fixture       *fixture,
   ShmvizScheduler *sched = scheduler_of (fixture);
   g_autofree char *schedule = NULL;
   g_autofree char *path = NULL;
-  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
+  AdwViewStack *stack = ADW_VIEW_STACK (ui_test_find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
 
   g_settings_set_string (fixture->settings, "sync-mode", "off");
-  spin_for (500);
+  ui_test_spin_for (500);
   adw_view_stack_set_visible_child_name (stack, "scheduler");
   shmviz_scheduler_set_active (sched, TRUE);
-  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (scheduler_idle), fixture, 30000));
 
   /* Nothing moves on its own. */
   {
     guint64 a[4], b[4];
 
     steps_of (fixture, a, 4);
-    spin_for (500);
+    ui_test_spin_for (500);
     steps_of (fixture, b, 4);
     g_assert_cmpmem (a, sizeof a, b, sizeof b);
   }
@@ -355,8 +306,8 @@ test_scheduler (Fixture       *fixture,
 
   /* Step back: a fresh run replays the first five steps, no loss yet. */
   shmviz_scheduler_step_back (sched);
-  spin_for (300);
-  g_assert_true (spin_until (fixture, scheduler_idle, 30000));
+  ui_test_spin_for (300);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (scheduler_idle), fixture, 30000));
   g_clear_pointer (&schedule, g_free);
   schedule = shmviz_scheduler_dup_schedule (sched);
   g_assert_cmpstr (schedule, ==, "P1,P1,P2,P2,P1");
@@ -386,10 +337,10 @@ static void
 test_every_lesson_opens (Fixture       *fixture,
                          gconstpointer  data)
 {
-  ShmvizLessonGallery *gallery = SHMVIZ_LESSON_GALLERY (find_widget (GTK_WIDGET (fixture->window),
+  ShmvizLessonGallery *gallery = SHMVIZ_LESSON_GALLERY (ui_test_find_widget (GTK_WIDGET (fixture->window),
                                                                      SHMVIZ_TYPE_LESSON_GALLERY));
   g_autoptr(GPtrArray) lessons = shmviz_lesson_list (NULL);
-  AdwViewStack *stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
+  AdwViewStack *stack = ADW_VIEW_STACK (ui_test_find_widget (GTK_WIDGET (fixture->window), ADW_TYPE_VIEW_STACK));
   g_autofree char *path = NULL;
 
   adw_view_stack_set_visible_child_name (stack, "lessons");
@@ -404,8 +355,8 @@ test_every_lesson_opens (Fixture       *fixture,
       g_assert_true (shmviz_lesson_gallery_open (gallery, l->id));
       g_assert_cmpstr (shmviz_lesson_gallery_get_current (gallery), ==, l->id);
       g_assert_cmpuint (g_settings_get_uint (fixture->settings, "producers"), ==, l->scenario.n_producers);
-      g_assert_true (spin_until (fixture, running_current_settings, 20000));
-      spin_for (200);
+      g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (running_current_settings), fixture, 20000));
+      ui_test_spin_for (200);
     }
 
   /* A/B: the no-sync lesson and its fixed twin, side by side. */
@@ -414,10 +365,10 @@ test_every_lesson_opens (Fixture       *fixture,
     GtkWindow *ab = shmviz_lesson_gallery_open_ab (gallery);
 
     g_assert_nonnull (ab);
-    spin_for (2500);
+    ui_test_spin_for (2500);
     g_free (save_png (GTK_WIDGET (ab), "shmviz-ab.png"));
     gtk_window_destroy (ab);
-    spin_for (1500);
+    ui_test_spin_for (1500);
   }
   path = save_png (GTK_WIDGET (fixture->window), "shmviz-lessons.png");
 }

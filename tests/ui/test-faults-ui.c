@@ -13,11 +13,8 @@
 #include "known-warnings.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <adwaita.h>
@@ -29,6 +26,7 @@
 #include "shmviz-fault-menu.h"
 #include "shmviz-process-view.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 static ShmvizApplication *app;
 
@@ -40,36 +38,6 @@ typedef struct {
   guint         proc;
   guint64       target;
 } Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static gboolean
-spin_until (Fixture   *fixture,
-            Condition  condition,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static ShmvizSession *
 session_of (Fixture *fixture)
@@ -132,25 +100,6 @@ find_label (GtkWidget  *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_label (child, within, inside, needle);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
 
       if (found != NULL)
         return found;
@@ -267,52 +216,6 @@ banner_hidden (Fixture *fixture)
 }
 
 /* Regions in /dev/shm whose header says this process created them. */
-static guint
-count_own_regions (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/dev/shm", 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  if (dir == NULL)
-    return 0;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      struct stat st;
-      void *map;
-      int fd;
-
-      if (!g_str_has_prefix (name, "shmviz-"))
-        continue;
-
-      path = g_build_filename ("/dev/shm", name, NULL);
-      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-      if (fd < 0)
-        continue;
-
-      if (fstat (fd, &st) == 0 && (gsize)st.st_size >= sizeof (ShmvizRegionHeader))
-        {
-          map = mmap (NULL, sizeof (ShmvizRegionHeader), PROT_READ, MAP_SHARED, fd, 0);
-          if (map != MAP_FAILED)
-            {
-              const ShmvizRegionHeader *header = map;
-
-              if (header->magic == SHMVIZ_REGION_MAGIC && header->creator_pid == getpid ())
-                {
-                  g_test_message ("left behind: %s", path);
-                  n++;
-                }
-              munmap (map, sizeof (ShmvizRegionHeader));
-            }
-        }
-      close (fd);
-    }
-
-  return n;
-}
-
 /* Fixture */
 
 static void
@@ -326,15 +229,10 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
   guint consumers = GPOINTER_TO_UINT (data);
 
   fixture->settings = g_settings_new (APP_ID);
-  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (fixture->settings, keys[i]);
+  ui_test_reset_settings (fixture->settings);
 
   /* Quick steps, and for the kill a race window inside the critical
    * section: a producer holds the mutex most of the time. */
@@ -352,8 +250,8 @@ fixture_setup (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  g_assert_true (spin_until (fixture, window_is_mapped, 10000));
-  g_assert_true (spin_until (fixture, every_worker_runs, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_mapped), fixture, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (every_worker_runs), fixture, 15000));
 }
 
 static void
@@ -374,7 +272,7 @@ fixture_teardown (Fixture       *fixture,
       shmviz_snapshot_clear (&snap);
 
       gtk_window_close (GTK_WINDOW (fixture->window));
-      g_assert_true (spin_until (fixture, window_is_destroyed, 10000));
+      g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_destroyed), fixture, 10000));
     }
 
   for (guint i = 0; i < pids->len; i++)
@@ -385,7 +283,7 @@ fixture_teardown (Fixture       *fixture,
       if (kill (pid, 0) == 0 || errno != ESRCH)
         g_error ("worker %d survived its window", pid);
     }
-  g_assert_cmpuint (count_own_regions (), ==, 0);
+  g_assert_cmpuint (ui_test_count_own_regions (), ==, 0);
 
   g_clear_object (&fixture->settings);
 }
@@ -404,21 +302,21 @@ test_kill_holding_mutex (Fixture       *fixture,
 
   /* P1 inside the critical section, by the region's own bit. */
   fixture->proc = 0;
-  g_assert_true (spin_until (fixture, proc_holds_mutex, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (proc_holds_mutex), fixture, 10000));
   activate (fixture, "kill-process", g_variant_new_uint32 (0));
 
   /* The death is shown with what it held: a toast, and a banner offering
    * Recover and Start Again. */
-  g_assert_true (spin_until (fixture, toast_tells_mutex, 3000));
-  g_assert_true (spin_until (fixture, banner_tells_mutex, 3000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (toast_tells_mutex), fixture, 3000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (banner_tells_mutex), fixture, 3000));
   g_test_message ("banner: %s", shmviz_window_get_banner (fixture->window));
   /* The model folds the supervisor's DIED event a little later. */
-  g_assert_true (spin_until (fixture, proc_is_dead, 3000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (proc_is_dead), fixture, 3000));
 
   /* The rest pile up on the dead holder's mutex; the deadlock banner then
    * offers Recover too, since switching modes cannot help. */
-  g_assert_true (spin_until (fixture, has_deadlock, 10000));
-  spin_for (300);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_deadlock), fixture, 10000));
+  ui_test_spin_for (300);
   g_test_message ("banner: %s", shmviz_window_get_banner (fixture->window));
   g_assert_true (banner_tells_mutex (fixture));
 
@@ -437,21 +335,21 @@ test_kill_holding_mutex (Fixture       *fixture,
 
   n_before = shmviz_model_get_anomalies (model, 0, anomalies);
   g_settings_set_uint (fixture->settings, "race-window-ms", 0);
-  spin_for (100);
+  ui_test_spin_for (100);
   engine_totals (fixture, &totals);
   fixture->target = totals.produced + 100;
   activate (fixture, "recover", NULL);
-  g_assert_true (spin_until (fixture, produced_reaches_target, 15000));
-  g_assert_true (spin_until (fixture, banner_hidden, 2000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (produced_reaches_target), fixture, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (banner_hidden), fixture, 2000));
 
   /* Started again, P1 produces again with its own numbering. */
   done_at_death = proc_view (fixture, 0).items_done;
   activate (fixture, "restart-process", g_variant_new_uint32 (0));
   fixture->target = done_at_death + 20;
-  g_assert_true (spin_until (fixture, proc_done_reaches_target, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (proc_done_reaches_target), fixture, 15000));
   engine_totals (fixture, &totals);
   fixture->target = totals.produced + 100;
-  g_assert_true (spin_until (fixture, produced_reaches_target, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (produced_reaches_target), fixture, 15000));
 
   /* At most the dead producer's half-written item, cleared by the
    * rebuild and so counted lost by the supervisor; nothing else. */
@@ -479,23 +377,23 @@ test_stop_and_continue (Fixture       *fixture,
   shmviz_session_set_watchdog (session_of (fixture), 500 * G_GUINT64_CONSTANT (1000000));
 
   /* The card's menu of a live consumer: Kill and Stop, no Start Again. */
-  view = find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_PROCESS_VIEW);
+  view = ui_test_find_widget (GTK_WIDGET (fixture->window), SHMVIZ_TYPE_PROCESS_VIEW);
   g_assert_nonnull (view);
   g_signal_emit_by_name (view, "process-menu", 2u, 40.0, 40.0);
-  spin_for (200);
-  popover = find_widget (view, GTK_TYPE_POPOVER_MENU);
+  ui_test_spin_for (200);
+  popover = ui_test_find_widget (view, GTK_TYPE_POPOVER_MENU);
   g_assert_nonnull (popover);
   g_assert_true (gtk_widget_get_visible (popover));
   g_assert_nonnull (find_label (popover, NULL, TRUE, "SIGSTOP"));
   g_assert_null (find_label (popover, NULL, TRUE, "Again"));
   gtk_popover_popdown (GTK_POPOVER (popover));
-  spin_for (100);
+  ui_test_spin_for (100);
 
   /* C1 is the only consumer: stopped, it stalls everyone. */
   fixture->proc = 2;
   activate (fixture, "stop-process", g_variant_new_uint32 (2));
-  g_assert_true (spin_until (fixture, proc_is_stopped, 5000));
-  g_assert_true (spin_until (fixture, banner_shown, 8000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (proc_is_stopped), fixture, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (banner_shown), fixture, 8000));
   banner = shmviz_window_get_banner (fixture->window);
   g_test_message ("banner: %s", banner);
   g_assert_nonnull (strstr (banner, "C1"));
@@ -506,17 +404,17 @@ test_stop_and_continue (Fixture       *fixture,
   engine_totals (fixture, &totals);
   fixture->target = totals.produced + 50;
   activate (fixture, "continue-process", g_variant_new_uint32 (2));
-  g_assert_true (spin_until (fixture, produced_reaches_target, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (produced_reaches_target), fixture, 10000));
   g_assert_cmpint (proc_view (fixture, 2).state, !=, SHMVIZ_VIEW_STOPPED);
   g_assert_true (banner_hidden (fixture));
 
   /* Once more, continued by the banner's Continue All. */
   activate (fixture, "stop-process", g_variant_new_uint32 (2));
-  g_assert_true (spin_until (fixture, proc_is_stopped, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (proc_is_stopped), fixture, 5000));
   engine_totals (fixture, &totals);
   fixture->target = totals.produced + 50;
   activate (fixture, "continue-all", NULL);
-  g_assert_true (spin_until (fixture, produced_reaches_target, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (produced_reaches_target), fixture, 10000));
 }
 
 static void

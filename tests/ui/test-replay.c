@@ -24,6 +24,7 @@
 #include "shmviz-replay-bar.h"
 #include "shmviz-replay-source.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 static ShmvizApplication *app;
 static char *tmpdir;
@@ -35,35 +36,6 @@ typedef struct {
   gboolean      opened;
   GError       *open_error;
 } Fixture;
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
 
 /* The recording, made once with real processes ---------------------------- */
 
@@ -102,10 +74,10 @@ make_recording (void)
   g_assert_no_error (error);
   /* 300 items at 2 ms each take well under a second; a loaded machine
    * gets a minute. */
-  if (!spin_until (session_done, session, 60000))
+  if (!ui_test_spin_until (session_done, session, 60000))
     {
       shmviz_session_stop (session);
-      g_assert_true (spin_until (session_done, session, 10000));
+      g_assert_true (ui_test_spin_until (session_done, session, 10000));
     }
   shmviz_recorder_close (recorder, &error);
   g_assert_no_error (error);
@@ -159,7 +131,7 @@ open_in_window (Fixture    *fixture,
 
   fixture->opened = FALSE;
   shmviz_window_open_recording (fixture->window, file, opened_cb, fixture);
-  g_assert_true (spin_until (is_opened, fixture, 60000));
+  g_assert_true (ui_test_spin_until (is_opened, fixture, 60000));
   g_assert_no_error (fixture->open_error);
   g_assert_nonnull (shmviz_window_get_replay (fixture->window));
 }
@@ -175,7 +147,7 @@ fixture_setup (Fixture       *fixture,
   g_signal_connect (fixture->window, "destroy", G_CALLBACK (window_destroyed), fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (window_is_mapped, fixture, 10000));
+  g_assert_true (ui_test_spin_until (window_is_mapped, fixture, 10000));
   open_in_window (fixture, recording_path);
 }
 
@@ -186,7 +158,7 @@ fixture_teardown (Fixture       *fixture,
   if (!fixture->destroyed)
     {
       gtk_window_close (GTK_WINDOW (fixture->window));
-      g_assert_true (spin_until (window_is_destroyed, fixture, 10000));
+      g_assert_true (ui_test_spin_until (window_is_destroyed, fixture, 10000));
     }
   g_clear_error (&fixture->open_error);
 }
@@ -220,7 +192,7 @@ wait_for_views (Fixture *fixture)
   shmviz_model_snapshot (shmviz_replay_get_model (shmviz_window_get_replay (fixture->window)), &now);
   w.generation = now.generation;
   shmviz_snapshot_clear (&now);
-  g_assert_true (spin_until (views_caught_up, &w, 10000));
+  g_assert_true (ui_test_spin_until (views_caught_up, &w, 10000));
 }
 
 static void
@@ -266,7 +238,7 @@ test_open_shows_recording (Fixture       *fixture,
   g_assert_cmpuint (snap->totals.produced, ==, 300);
   g_assert_cmpuint (snap->n_anomalies, >, 0);
   /* One layout pass after the revealer opened. */
-  spin_for (300);
+  ui_test_spin_for (300);
   g_assert_true (gtk_widget_get_mapped (shmviz_window_get_replay_bar (fixture->window)));
   g_assert_cmpint (gtk_widget_get_height (shmviz_window_get_replay_bar (fixture->window)), >, 0);
 
@@ -372,8 +344,8 @@ test_play (Fixture       *fixture,
   shmviz_replay_bar_seek_fraction (bar_of (fixture), 0);
   shmviz_replay_bar_set_playing (bar_of (fixture), TRUE);
   g_assert_true (shmviz_replay_bar_get_playing (bar_of (fixture)));
-  g_assert_true (spin_until (reached_end, replay, (guint)(span / 1000000 / 10) + 30000));
-  spin_for (100);
+  g_assert_true (ui_test_spin_until (reached_end, replay, (guint)(span / 1000000 / 10) + 30000));
+  ui_test_spin_for (100);
   g_assert_false (shmviz_replay_bar_get_playing (bar_of (fixture)));
 }
 
@@ -473,7 +445,7 @@ run_video_dialog (Fixture  *fixture,
   if (cancel)
     {
       /* Let it start, then cancel: it must stop and remove its file. */
-      spin_for (300);
+      ui_test_spin_for (300);
       if (dialog != NULL)
         shmviz_export_dialog_cancel (dialog);
     }
@@ -537,12 +509,12 @@ test_record_from_window (Fixture       *fixture,
   g_assert_null (shmviz_window_get_replay (fixture->window));
   g_assert_nonnull (shmviz_window_get_session (fixture->window));
   g_assert_true (shmviz_recorder_button_get_recording (rb));
-  spin_for (1500);
+  ui_test_spin_for (1500);
   g_assert_true (g_str_has_suffix (shmviz_recorder_button_get_status (rb), "B"));
 
   g_signal_connect (rb, "stopped", G_CALLBACK (on_stopped), &stopped);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.record", NULL);
-  g_assert_true (spin_until (recorder_stopped, &stopped, 20000));
+  g_assert_true (ui_test_spin_until (recorder_stopped, &stopped, 20000));
   g_assert_false (shmviz_recorder_button_get_recording (rb));
 
   replay = shmviz_replay_open (path, &error);
@@ -567,7 +539,7 @@ test_screenshot (Fixture       *fixture,
   shmviz_replay_bar_seek_fraction (bar_of (fixture), 0.4);
   shmviz_replay_bar_jump_anomaly (bar_of (fixture), +1);
   wait_for_views (fixture);
-  spin_for (500);
+  ui_test_spin_for (500);
   w = gtk_widget_get_width (GTK_WIDGET (fixture->window));
   h = gtk_widget_get_height (GTK_WIDGET (fixture->window));
   gdk_paintable_snapshot (paintable, snapshot, w, h);

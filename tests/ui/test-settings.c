@@ -21,21 +21,12 @@
 #include "shmviz-process-view.h"
 #include "shmviz-scenario-panel.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 /* Fast enough that the run never matters, slow enough to be cheap. */
 #define TEST_SPEED 20000u
 
 static gboolean destroyed;
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static gboolean
 spin_until_flag (gboolean *flag,
@@ -52,25 +43,6 @@ spin_until_flag (gboolean *flag,
     }
 
   return TRUE;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static ShmvizApplication *
@@ -102,7 +74,7 @@ open_window (ShmvizApplication *app)
   destroyed = FALSE;
   g_signal_connect (window, "destroy", G_CALLBACK (window_destroyed), NULL);
   gtk_window_present (GTK_WINDOW (window));
-  spin_for (500);
+  ui_test_spin_for (500);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
 
   return window;
@@ -140,7 +112,7 @@ test_change_and_quit (void)
 
   window = open_window (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
-  buffer_view = SHMVIZ_BUFFER_VIEW (find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_BUFFER_VIEW));
+  buffer_view = SHMVIZ_BUFFER_VIEW (ui_test_find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_BUFFER_VIEW));
   g_assert_nonnull (buffer_view);
   g_assert_cmpfloat (shmviz_buffer_view_get_zoom (buffer_view), ==, 1.0);
 
@@ -159,22 +131,22 @@ test_change_and_quit (void)
 
   /* Palette and theme through the preferences window's rows. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  spin_for (300);
+  ui_test_spin_for (300);
   prefs = NULL;
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
     if (SHMVIZ_IS_PREFERENCES (l->data))
       prefs = l->data;
   g_assert_nonnull (prefs);
-  row = ADW_COMBO_ROW (find_widget (prefs, ADW_TYPE_COMBO_ROW));
+  row = ADW_COMBO_ROW (ui_test_find_widget (prefs, ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (row);
   /* The first combo row is the style: Dark. */
   adw_combo_row_set_selected (row, 2);
   g_assert_cmpstr (g_settings_get_string (settings, "theme"), ==, "dark");
-  spin_for (100);
+  ui_test_spin_for (100);
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
                    ADW_COLOR_SCHEME_FORCE_DARK);
   g_settings_set_string (settings, "palette", "colorblind");
-  spin_for (100);
+  ui_test_spin_for (100);
   g_assert_cmpstr (shmviz_buffer_view_get_palette (buffer_view), ==, "colorblind");
   gtk_window_destroy (GTK_WINDOW (prefs));
 
@@ -222,8 +194,8 @@ test_relaunch (void)
   g_assert_cmpint (height, ==, g_settings_get_int (settings, "window-height"));
   g_assert_cmpint (height, >=, 720);
 
-  buffer_view = SHMVIZ_BUFFER_VIEW (find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_BUFFER_VIEW));
-  process_view = SHMVIZ_PROCESS_VIEW (find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_PROCESS_VIEW));
+  buffer_view = SHMVIZ_BUFFER_VIEW (ui_test_find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_BUFFER_VIEW));
+  process_view = SHMVIZ_PROCESS_VIEW (ui_test_find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_PROCESS_VIEW));
   g_assert_cmpfloat_with_epsilon (shmviz_buffer_view_get_zoom (buffer_view), 1.5, 1e-9);
   g_assert_cmpfloat_with_epsilon (shmviz_process_view_get_zoom (process_view), 1.5, 1e-9);
   g_assert_cmpstr (shmviz_buffer_view_get_palette (buffer_view), ==, "colorblind");

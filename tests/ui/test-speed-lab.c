@@ -18,6 +18,7 @@
 
 #include "ipcbench.h"
 #include "shmviz-speed-lab.h"
+#include "ui-test.h"
 
 #define N_MECH SHMVIZ_BENCH_N_MECHANISMS
 
@@ -37,28 +38,6 @@ saved_result_text (gsize *length)
   g_assert_true (g_file_get_contents (path, &text, length, &error));
   g_assert_no_error (error);
   return text;
-}
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer    data,
-            gdouble     seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
 }
 
 static gboolean
@@ -224,7 +203,7 @@ new_lab_with_saved_result (int width,
   gtk_window_present (GTK_WINDOW (lab));
   shmviz_speed_lab_load_file (lab, file);
   g_assert_true (shmviz_speed_lab_get_busy (lab));
-  spin_until (lab_idle, lab, 20);
+  ui_test_spin_until (lab_idle, lab, 20 * 1000);
   g_assert_false (shmviz_speed_lab_get_busy (lab));
   g_assert_nonnull (shmviz_speed_lab_get_result (lab));
 
@@ -234,7 +213,7 @@ new_lab_with_saved_result (int width,
          g_get_monotonic_time () < end)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
-  spin_for (200);
+  ui_test_spin_for (200);
   return lab;
 }
 
@@ -321,7 +300,7 @@ test_chart_screenshot (void)
   g_assert_cmpuint (n_labelled, ==, n_bars);
 
   gtk_window_destroy (GTK_WINDOW (lab));
-  spin_for (50);
+  ui_test_spin_for (50);
 }
 
 static void
@@ -410,23 +389,23 @@ test_run_cancel (void)
   shmviz_speed_lab_run (lab, TRUE);
   g_assert_true (shmviz_speed_lab_get_busy (lab));
   /* The main loop keeps going while it measures: the bar moves. */
-  spin_until (progress_started, &watch, 60);
+  ui_test_spin_until (progress_started, &watch, 60 * 1000);
   g_assert_true (shmviz_speed_lab_get_busy (lab));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (watch.bar), >, 0.05);
-  spin_for (300);
+  ui_test_spin_for (300);
   g_clear_object (&running_shot);
   running_shot = screenshot (GTK_WIDGET (lab), "speed-lab-running.png");
 
   t0 = g_get_monotonic_time ();
   shmviz_speed_lab_cancel (lab);
-  spin_until (lab_idle, lab, 30);
+  ui_test_spin_until (lab_idle, lab, 30 * 1000);
   g_assert_false (shmviz_speed_lab_get_busy (lab));
   g_test_message ("cancelled in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_null (shmviz_speed_lab_get_result (lab));
   g_assert_cmpuint (leftover_shm (), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (lab));
-  spin_for (50);
+  ui_test_spin_for (50);
 }
 
 /* Closing the window mid-run stops the processes and lets the run finish
@@ -441,11 +420,11 @@ test_run_close (void)
   gtk_window_present (GTK_WINDOW (lab));
   watch.bar = GTK_PROGRESS_BAR (find_progress_bar (GTK_WIDGET (lab)));
   shmviz_speed_lab_run (lab, TRUE);
-  spin_until (progress_started, &watch, 60);
+  ui_test_spin_until (progress_started, &watch, 60 * 1000);
   g_assert_true (shmviz_speed_lab_get_busy (lab));
 
   gtk_window_destroy (GTK_WINDOW (lab));
-  spin_until (lab_idle, lab, 30);
+  ui_test_spin_until (lab_idle, lab, 30 * 1000);
   g_assert_false (shmviz_speed_lab_get_busy (lab));
   g_assert_null (shmviz_speed_lab_get_result (lab));
   g_assert_cmpuint (leftover_shm (), ==, 0);
@@ -463,7 +442,7 @@ test_run_quick (void)
   gtk_window_present (GTK_WINDOW (lab));
   shmviz_speed_lab_run (lab, TRUE);
   /* A few seconds on an idle machine; the shared one is anything but. */
-  spin_until (lab_idle, lab, 200);
+  ui_test_spin_until (lab_idle, lab, 200 * 1000);
   g_assert_false (shmviz_speed_lab_get_busy (lab));
   result = shmviz_speed_lab_get_result (lab);
   g_assert_nonnull (result);
@@ -475,14 +454,14 @@ test_run_quick (void)
       g_assert_cmpuint (row->order_errors, ==, 0);
       g_assert_cmpuint (row->checksum_errors, ==, 0);
     }
-  spin_for (300);
+  ui_test_spin_for (300);
   shmviz_speed_chart_get_bar_counts (shmviz_speed_lab_get_chart (lab), &n_bars, &n_labelled);
   g_test_message ("quick run: %u bars, %u labelled, %.1f s", n_bars, n_labelled, result->seconds);
   g_assert_cmpuint (n_bars, >, 0);
   g_assert_cmpuint (leftover_shm (), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (lab));
-  spin_for (50);
+  ui_test_spin_for (50);
 }
 
 int

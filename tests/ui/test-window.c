@@ -11,11 +11,8 @@
 #include "known-warnings.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <adwaita.h>
@@ -24,6 +21,7 @@
 #include "shmviz-application.h"
 #include "shmviz-scenario-panel.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 /* 20×: the default's 600 ms produce time becomes 30 ms. */
 #define TEST_SPEED 20000u
@@ -41,36 +39,6 @@ struct _Fixture {
 };
 
 /* Main loop helpers */
-
-static void
-spin_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-spin_until (Fixture   *fixture,
-            Condition  condition,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 /* What the engine says, not what a label shows. */
 static void
@@ -136,52 +104,6 @@ every_worker_has_pid (Fixture *fixture)
 }
 
 /* Regions in /dev/shm whose header says this process created them. */
-static guint
-count_own_regions (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/dev/shm", 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  if (dir == NULL)
-    return 0;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      struct stat st;
-      void *map;
-      int fd;
-
-      if (!g_str_has_prefix (name, "shmviz-"))
-        continue;
-
-      path = g_build_filename ("/dev/shm", name, NULL);
-      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-      if (fd < 0)
-        continue;
-
-      if (fstat (fd, &st) == 0 && (gsize)st.st_size >= sizeof (ShmvizRegionHeader))
-        {
-          map = mmap (NULL, sizeof (ShmvizRegionHeader), PROT_READ, MAP_SHARED, fd, 0);
-          if (map != MAP_FAILED)
-            {
-              const ShmvizRegionHeader *header = map;
-
-              if (header->magic == SHMVIZ_REGION_MAGIC && header->creator_pid == getpid ())
-                {
-                  g_test_message ("left behind: %s", path);
-                  n++;
-                }
-              munmap (map, sizeof (ShmvizRegionHeader));
-            }
-        }
-      close (fd);
-    }
-
-  return n;
-}
-
 static void
 window_destroyed (GtkWidget *widget,
                   Fixture   *fixture)
@@ -203,17 +125,11 @@ fixture_setup (Fixture       *fixture,
       data = NULL;
     }
 
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
   fixture->settings = g_settings_new (APP_ID);
 
   /* Settings live in memory for the whole process: start each test on
    * the defaults, only faster. */
-  g_object_get (fixture->settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (fixture->settings, keys[i]);
+  ui_test_reset_settings (fixture->settings);
   g_settings_set_uint (fixture->settings, "speed", TEST_SPEED);
   /* A test may open the window on another mode. */
   if (data != NULL)
@@ -224,7 +140,7 @@ fixture_setup (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
 
-  g_assert_true (spin_until (fixture, window_is_mapped, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_mapped), fixture, 10000));
 
   if (g_getenv ("SHMVIZ_WORKER_SAVED") != NULL)
     {
@@ -248,7 +164,7 @@ fixture_teardown (Fixture       *fixture,
           g_array_append_val (pids, snap->procs[i].pid);
 
       gtk_window_close (GTK_WINDOW (fixture->window));
-      g_assert_true (spin_until (fixture, window_is_destroyed, 10000));
+      g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_destroyed), fixture, 10000));
     }
 
   for (guint i = 0; i < pids->len; i++)
@@ -259,7 +175,7 @@ fixture_teardown (Fixture       *fixture,
       if (kill (pid, 0) == 0 || errno != ESRCH)
         g_error ("worker %d survived its window", pid);
     }
-  g_assert_cmpuint (count_own_regions (), ==, 0);
+  g_assert_cmpuint (ui_test_count_own_regions (), ==, 0);
 
   g_clear_object (&fixture->settings);
 }
@@ -286,8 +202,8 @@ test_default_runs (Fixture       *fixture,
   g_assert_cmpuint (scenario->n_slots, ==, 8);
   g_assert_cmpint (scenario->sync, ==, SHMVIZ_SYNC_SEMAPHORES);
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
-  spin_for (200);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
+  ui_test_spin_for (200);
 
   /* The views were handed the same counts the engine has. */
   engine_totals (fixture, &totals);
@@ -320,7 +236,7 @@ test_sync_toggle (Fixture       *fixture,
   g_autofree char *mode = NULL;
   guint64 before, after;
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
 
   /* A wider race window, live, then synchronization off as the S key does. */
@@ -329,10 +245,10 @@ test_sync_toggle (Fixture       *fixture,
   mode = g_settings_get_string (fixture->settings, "sync-mode");
   g_assert_cmpstr (mode, ==, "off");
 
-  g_assert_true (spin_until (fixture, race_log_has_rows, 20000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (race_log_has_rows), fixture, 20000));
 
   /* A second picture, with races, kept beside the first. */
-  spin_for (1500);
+  ui_test_spin_for (1500);
   g_free (save_screenshot (fixture, "shmviz-window-races-1280x800.png"));
 
   for (guint i = 0; i < MIN (g_list_model_get_n_items (model), 50); i++)
@@ -350,12 +266,12 @@ test_sync_toggle (Fixture       *fixture,
   g_clear_pointer (&mode, g_free);
   mode = g_settings_get_string (fixture->settings, "sync-mode");
   g_assert_cmpstr (mode, ==, "semaphores");
-  g_assert_true (spin_until (fixture, mode_is_semaphores, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (mode_is_semaphores), fixture, 10000));
 
   /* Events already in flight at the barrier may still reveal some. */
-  spin_for (600);
+  ui_test_spin_for (600);
   before = shmviz_race_log_get_n_total (log);
-  spin_for (1500);
+  ui_test_spin_for (1500);
   after = shmviz_race_log_get_n_total (log);
   if (after != before)
     {
@@ -377,7 +293,7 @@ test_sync_toggle (Fixture       *fixture,
     ShmvizTotals t1, t2;
 
     engine_totals (fixture, &t1);
-    spin_for (500);
+    ui_test_spin_for (500);
     engine_totals (fixture, &t2);
     g_assert_cmpuint (t2.produced, >, t1.produced);
   }
@@ -403,10 +319,10 @@ test_restart_on_shape_change (Fixture       *fixture,
 {
   ShmvizSession *old = shmviz_window_get_session (fixture->window);
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
 
   g_settings_set_uint (fixture->settings, "producers", 3);
-  if (!spin_until (fixture, window_has_new_session, 8000))
+  if (!ui_test_spin_until (UI_TEST_CONDITION (window_has_new_session), fixture, 8000))
     {
       ShmvizSession *now = shmviz_window_get_session (fixture->window);
 
@@ -417,8 +333,8 @@ test_restart_on_shape_change (Fixture       *fixture,
       g_assert_not_reached ();
     }
   g_assert_true (shmviz_window_get_session (fixture->window) != old);
-  g_assert_true (spin_until (fixture, only_one_session_left, 5000));
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (only_one_session_left), fixture, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
   g_assert_cmpuint (shmviz_window_get_snapshot (fixture->window)->n_procs, ==, 5);
 }
 
@@ -439,15 +355,15 @@ test_pause_and_step (Fixture       *fixture,
   ShmvizSession *session = shmviz_window_get_session (fixture->window);
   ShmvizTotals t1, t2;
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pause", NULL);
   g_assert_true (shmviz_session_get_paused (session));
 
   /* Steps under way finish; then nothing moves. */
-  spin_for (500);
+  ui_test_spin_for (500);
   engine_totals (fixture, &t1);
-  spin_for (700);
+  ui_test_spin_for (700);
   engine_totals (fixture, &t2);
   g_assert_cmpuint (t2.events, ==, t1.events);
 
@@ -455,7 +371,7 @@ test_pause_and_step (Fixture       *fixture,
   g_object_set_data (G_OBJECT (fixture->window), "mark", GSIZE_TO_POINTER ((gsize)t2.events));
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "step", NULL);
   g_assert_true (shmviz_session_get_paused (session));
-  g_assert_true (spin_until (fixture, has_events_after_mark, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_events_after_mark), fixture, 5000));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pause", NULL);
   g_assert_false (shmviz_session_get_paused (session));
@@ -485,7 +401,7 @@ test_deadlock_banner (Fixture       *fixture,
    * producer on a full one sleeps on empty; either way all stop. */
   g_assert_cmpint (shmviz_session_get_scenario (shmviz_window_get_session (fixture->window))->sync,
                    ==, SHMVIZ_SYNC_WRONG_ORDER);
-  if (!spin_until (fixture, banner_is_shown, 20000))
+  if (!ui_test_spin_until (UI_TEST_CONDITION (banner_is_shown), fixture, 20000))
     {
       const ShmvizSnapshot *snap = shmviz_window_get_snapshot (fixture->window);
 
@@ -511,17 +427,17 @@ test_deadlock_banner (Fixture       *fixture,
   text = shmviz_window_get_banner (fixture->window);
   g_test_message ("banner: %s", text);
   g_assert_nonnull (strstr (text, "semaphores"));
-  spin_for (500);
+  ui_test_spin_for (500);
   g_free (save_screenshot (fixture, "shmviz-window-deadlock-1280x800.png"));
 
   /* What the banner's button does. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "sync-mode",
                                   g_variant_new_string ("semaphores"));
-  g_assert_true (spin_until (fixture, banner_is_hidden_and_mode_semaphores, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (banner_is_hidden_and_mode_semaphores), fixture, 10000));
 
-  spin_for (300);
+  ui_test_spin_for (300);
   engine_totals (fixture, &t1);
-  spin_for (1000);
+  ui_test_spin_for (1000);
   engine_totals (fixture, &t2);
   g_assert_cmpuint (t2.consumed, >, t1.consumed);
 }
@@ -539,12 +455,12 @@ test_start_error (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "could not start"));
   g_assert_true (session == NULL || !shmviz_session_get_running (session));
   g_assert_cmpuint (shmviz_window_get_n_live_sessions (fixture->window), ==, 0);
-  g_assert_cmpuint (count_own_regions (), ==, 0);
+  g_assert_cmpuint (ui_test_count_own_regions (), ==, 0);
 
   /* The banner's Restart, once the worker can be found again. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "restart", NULL);
   g_assert_null (shmviz_window_get_banner (fixture->window));
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
 }
 
 static void
@@ -625,7 +541,7 @@ test_single_keys (Fixture       *fixture,
   g_assert_true (press_single_key (fixture, "minus"));
   g_assert_cmpuint (g_settings_get_uint (fixture->settings, "speed"), <, speed);
   g_assert_true (press_single_key (fixture, "s"));
-  g_assert_true (spin_until (fixture, mode_is_off, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (mode_is_off), fixture, 10000));
 }
 
 static void
@@ -636,7 +552,7 @@ test_about_and_shortcuts (Fixture       *fixture,
   GtkWindow *about = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  spin_for (300);
+  ui_test_spin_for (300);
   toplevels = gtk_window_list_toplevels ();
   for (const GList *l = toplevels; l != NULL; l = l->next)
     if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_visible (l->data))
@@ -649,7 +565,7 @@ test_about_and_shortcuts (Fixture       *fixture,
   /* Ctrl+? shows the shortcuts window the help-overlay resource makes. */
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture->window), "show-help-overlay"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  spin_for (300);
+  ui_test_spin_for (300);
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window)))));
   gtk_widget_set_visible (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture->window))), FALSE);
@@ -685,7 +601,7 @@ save_screenshot (Fixture    *fixture,
         break;
       gtk_window_get_default_size (GTK_WINDOW (fixture->window), &dw, &dh);
       gtk_window_set_default_size (GTK_WINDOW (fixture->window), dw + 1280 - width, dh + 800 - height);
-      spin_for (300);
+      ui_test_spin_for (300);
     }
   g_assert_cmpint (width, ==, 1280);
   g_assert_cmpint (height, ==, 800);
@@ -734,9 +650,9 @@ test_screenshot (Fixture       *fixture,
 {
   g_autofree char *path = NULL;
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
   /* Let a few frames draw the running state. */
-  spin_for (800);
+  ui_test_spin_for (800);
 
   path = save_screenshot (fixture, "shmviz-window-1280x800.png");
 }
@@ -748,8 +664,8 @@ test_close_stops_everything (Fixture       *fixture,
   g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint32));
   const ShmvizSnapshot *snap;
 
-  g_assert_true (spin_until (fixture, has_produced_and_consumed, 15000));
-  g_assert_true (spin_until (fixture, every_worker_has_pid, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_produced_and_consumed), fixture, 15000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (every_worker_has_pid), fixture, 5000));
 
   snap = shmviz_window_get_snapshot (fixture->window);
   g_assert_cmpuint (snap->n_procs, ==, 4);
@@ -763,7 +679,7 @@ test_close_stops_everything (Fixture       *fixture,
   /* As the close button does: the window hides, stops the run, and goes
    * once every worker has been reaped. */
   gtk_window_close (GTK_WINDOW (fixture->window));
-  g_assert_true (spin_until (fixture, window_is_destroyed, 10000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_destroyed), fixture, 10000));
   g_assert_null (g_list_find (gtk_application_get_windows (GTK_APPLICATION (app)), fixture->window));
 
   for (guint i = 0; i < pids->len; i++)
@@ -772,7 +688,7 @@ test_close_stops_everything (Fixture       *fixture,
       g_assert_cmpint (kill (g_array_index (pids, gint32, i), 0), ==, -1);
       g_assert_cmpint (errno, ==, ESRCH);
     }
-  g_assert_cmpuint (count_own_regions (), ==, 0);
+  g_assert_cmpuint (ui_test_count_own_regions (), ==, 0);
 }
 
 int
