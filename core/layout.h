@@ -31,7 +31,7 @@
 G_BEGIN_DECLS
 
 #define SHMVIZ_REGION_MAGIC   G_GUINT64_CONSTANT (0x31305a564d48535f) /* "_SHMVZ01" */
-#define SHMVIZ_LAYOUT_VERSION 3u
+#define SHMVIZ_LAYOUT_VERSION 4u
 #define SHMVIZ_CACHELINE      64u
 
 typedef enum {
@@ -39,6 +39,49 @@ typedef enum {
   SHMVIZ_RUN_PAUSED,
   SHMVIZ_RUN_STOPPING,
 } ShmvizRunState;
+
+/* What the workers stamp their events with.  Reading the TSC costs a third
+ * of clock_gettime(), which is most of an event's cost; the session turns
+ * the ticks into CLOCK_MONOTONIC ns as it drains (see session-drain.c), so
+ * nothing past the rings ever sees a tick.  Only where the kernel itself
+ * keeps CLOCK_MONOTONIC on the TSC, which vouches for it being invariant
+ * and synchronized across CPUs. */
+typedef enum {
+  SHMVIZ_CLOCK_MONOTONIC = 0,   /* ns of CLOCK_MONOTONIC */
+  SHMVIZ_CLOCK_TSC = 1,         /* x86-64 time-stamp counter ticks */
+  SHMVIZ_N_CLOCKS
+} ShmvizClock;
+
+#if defined(__x86_64__)
+#define SHMVIZ_HAVE_TSC 1
+
+/* Plain: may execute before earlier instructions finish, but a stamp only
+ * has to precede the later release store that publishes its event. */
+static inline uint64_t
+shmviz_tsc_read (void)
+{
+  return __builtin_ia32_rdtsc ();
+}
+
+/* Ordered both ways: after every earlier instruction has completed (with a
+ * fence before it, after earlier stores are visible), and before any later
+ * load starts. */
+static inline uint64_t
+shmviz_tsc_read_ordered (void)
+{
+  uint64_t t;
+
+  __builtin_ia32_lfence ();
+  t = __builtin_ia32_rdtsc ();
+  __builtin_ia32_lfence ();
+  return t;
+}
+#endif
+
+/* The clock a region created now should use: TSC where SHMVIZ_HAVE_TSC and
+ * the kernel's clocksource is "tsc", unless SHMVIZ_CLOCK=monotonic is set in
+ * the environment (tests and benchmarks compare both).  region.c. */
+ShmvizClock shmviz_region_default_clock (void);
 
 typedef enum {
   SHMVIZ_ROLE_PRODUCER = 0,
@@ -86,7 +129,7 @@ typedef struct {
   uint64_t items_total;          /* 0 = until stopped */
   uint64_t seed;
   uint32_t instrument;
-  uint32_t _pad0;
+  uint32_t clock;                /* ShmvizClock of the workers' event stamps */
   uint64_t lockfree_offset;      /* ShmvizLockFreeHeader, then a ShmvizSlotSeq per slot */
   uint8_t  _pad1[SHMVIZ_CACHELINE - 16];
 

@@ -361,7 +361,10 @@ report_lost (ShmvizLedger      *self,
 
 /* Folding ----------------------------------------------------------------- */
 
-static void
+/* The steps that touch items, indices or the supervisor's state are out of
+ * line: most events are a WAIT, an ACQUIRED or a POST, and the fold of
+ * those should not pay for saving the registers these need. */
+static G_NO_INLINE void
 fold_write (ShmvizLedger      *self,
             const ShmvizEvent *ev)
 {
@@ -426,7 +429,7 @@ fold_write (ShmvizLedger      *self,
     }
 }
 
-static void
+static G_NO_INLINE void
 fold_read (ShmvizLedger      *self,
            const ShmvizEvent *ev)
 {
@@ -497,7 +500,7 @@ out:
     }
 }
 
-static void
+static G_NO_INLINE void
 fold_advance (ShmvizLedger      *self,
               const ShmvizEvent *ev)
 {
@@ -625,7 +628,7 @@ fold_worker (ShmvizLedger      *self,
     }
 }
 
-static void
+static G_NO_INLINE void
 fold_supervisor (ShmvizLedger      *self,
                  const ShmvizEvent *ev)
 {

@@ -173,7 +173,9 @@ timeline_push (Timeline *t,
   t->len++;
 }
 
-static void
+/* Called for nearly every event: inlined, the test for "no change" costs
+ * a few instructions, not a call. */
+static inline void
 set_state (ShmvizModel *self,
            guint        proc,
            guint64      ts,
@@ -186,7 +188,7 @@ set_state (ShmvizModel *self,
   if (state != SHMVIZ_VIEW_ACQUIRING && state != SHMVIZ_VIEW_WAITING)
     wait_sem = 0;
 
-  if (t->len > 0 && p->state == state && p->wait_sem == wait_sem)
+  if (p->state == state && p->wait_sem == wait_sem && t->len > 0)
     return;
 
   p->state = state;
@@ -922,4 +924,32 @@ shmviz_model_restore (ShmvizModel          *self,
   g_mutex_unlock (&self->lock);
 
   return TRUE;
+}
+
+void
+shmviz_model_get_recent_spans (ShmvizModel *self,
+                               guint        proc,
+                               guint64      since_ns,
+                               GArray      *out)
+{
+  const Timeline *t;
+  guint first;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (proc < self->n_procs)
+    {
+      t = &self->timelines[proc];
+      /* Spans end in order (timeline_push() clamps), so walking back from
+       * the newest stops at the first one already over: a view that asks
+       * every frame pays for what is new, not for the whole history. */
+      first = t->len;
+      while (first > 0 && t->spans[(t->first + first - 1) % MAX_SPANS].end_ns > since_ns)
+        first--;
+      for (guint i = first; i < t->len; i++)
+        g_array_append_vals (out, &t->spans[(t->first + i) % MAX_SPANS], 1);
+    }
+  g_mutex_unlock (&self->lock);
 }

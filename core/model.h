@@ -120,6 +120,12 @@ void         shmviz_model_get_spans      (ShmvizModel          *model,
                                           guint                 proc,
                                           guint64               since_ns,
                                           GArray               *out);
+/* The same as shmviz_model_get_spans() but costs only what it returns:
+ * for views that fetch the newest spans every frame. */
+void         shmviz_model_get_recent_spans (ShmvizModel        *model,
+                                            guint               proc,
+                                            guint64             since_ns,
+                                            GArray             *out);
 void         shmviz_model_get_totals     (ShmvizModel          *model,
                                           ShmvizTotals         *totals);
 gboolean     shmviz_model_in_deadlock    (ShmvizModel          *model);

@@ -53,9 +53,47 @@ struct _ShmvizRegion
   gsize     procs_offset;
   gsize     proc_stride;
   gsize     lockfree_offset;
+  ShmvizClock clock;
 };
 
 G_DEFINE_QUARK (shmviz-region-error-quark, shmviz_region_error)
+
+static ShmvizClock
+detect_clock (void)
+{
+#ifdef SHMVIZ_HAVE_TSC
+  g_autofree char *source = NULL;
+  const char *env = g_getenv ("SHMVIZ_CLOCK");
+
+  if (env && g_str_equal (env, "monotonic"))
+    return SHMVIZ_CLOCK_MONOTONIC;
+  /* The kernel drops the TSC as its clocksource when it finds it unstable
+   * or unsynchronized between CPUs (and says so in dmesg): as long as it
+   * keeps it, CLOCK_MONOTONIC is itself a linear function of it. */
+  if (g_file_get_contents ("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+                           &source, NULL, NULL) &&
+      g_str_equal (g_strstrip (source), "tsc"))
+    return SHMVIZ_CLOCK_TSC;
+#endif
+  return SHMVIZ_CLOCK_MONOTONIC;
+}
+
+ShmvizClock
+shmviz_region_default_clock (void)
+{
+  static gsize chosen = 0;
+
+  /* Stored + 1, since 0 is a valid clock. */
+  if (g_once_init_enter (&chosen))
+    g_once_init_leave (&chosen, (gsize) detect_clock () + 1);
+  return (ShmvizClock) (chosen - 1);
+}
+
+ShmvizClock
+shmviz_region_clock (ShmvizRegion *self)
+{
+  return self->clock;
+}
 
 static gsize
 align_up (gsize value,
@@ -194,6 +232,7 @@ init_region (ShmvizRegion         *self,
   h->items_total = scenario->items;
   h->seed = scenario->seed;
   h->instrument = scenario->instrument;
+  h->clock = self->clock = shmviz_region_default_clock ();
 
   atomic_store (&h->mode, scenario->sync);
   atomic_store (&h->run_state, SHMVIZ_RUN_RUNNING);
@@ -342,7 +381,7 @@ validate (ShmvizRegion *self,
 {
   const ShmvizRegionHeader *h = (const ShmvizRegionHeader *) self->base;
   Layout layout;
-  guint n_producers, n_consumers, n_slots, item_size, n_procs;
+  guint n_producers, n_consumers, n_slots, item_size, n_procs, stamps;
 
   if (self->size < sizeof *h)
     {
@@ -402,7 +441,21 @@ validate (ShmvizRegion *self,
       return FALSE;
     }
 
+  stamps = h->clock;
+  if (stamps >= SHMVIZ_N_CLOCKS
+#ifndef SHMVIZ_HAVE_TSC
+      || stamps == SHMVIZ_CLOCK_TSC
+#endif
+      )
+    {
+      g_set_error (error, SHMVIZ_REGION_ERROR, SHMVIZ_REGION_ERROR_INVALID,
+                   _("The shared region's events are stamped with clock %u, which this shmviz cannot read"),
+                   stamps);
+      return FALSE;
+    }
+
   set_from_layout (self, &layout, n_slots, n_procs, item_size);
+  self->clock = (ShmvizClock) stamps;
   return TRUE;
 }
 

@@ -76,6 +76,8 @@ guint         shmviz_region_n_slots     (ShmvizRegion         *region);
 guint         shmviz_region_n_procs     (ShmvizRegion         *region);
 guint         shmviz_region_item_size   (ShmvizRegion         *region);
 guint         shmviz_region_ring_capacity (ShmvizRegion       *region);
+/* What the workers' event stamps count (validated). */
+ShmvizClock   shmviz_region_clock       (ShmvizRegion         *region);
 
 /* (Re)initializes the robust-mutex mode's mutex; only while no process
  * can be locking it (creation, or every worker parked). */

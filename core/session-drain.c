@@ -7,6 +7,11 @@
  * sleeping one (ShmvizProcBlock.idle) will stamp its next event after we
  * looked.  No lock is shared with the workers.
  *
+ * Where the region says so, workers stamp TSC ticks, not ns (layout.h):
+ * they are converted here, as they are copied out of the rings, so that
+ * the merge, the model, the ledger, recordings and sinks only ever see
+ * CLOCK_MONOTONIC ns.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -14,6 +19,155 @@
 #include <string.h>
 
 #include "session-private.h"
+
+/* ---- TSC stamps ---------------------------------------------------------- */
+
+/* The slope's first estimate, measured once per process, is good to a few
+ * parts in 10⁵: a few ns over one drain interval.  After this much of a
+ * session its own life measures better. */
+#define TSC_CALIBRATION_US  5000
+#define TSC_OWN_SLOPE_NS    (50 * G_GUINT64_CONSTANT (1000000))
+
+#ifdef SHMVIZ_HAVE_TSC
+/* A (tick, ns) pair read together: the tightest of a few tries, so that
+ * an interrupt between the reads does not make the anchor. */
+static void
+read_pair (guint64 *tick,
+           guint64 *ns)
+{
+  guint64 best = G_MAXUINT64;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      guint64 t1 = shmviz_tsc_read_ordered ();
+      guint64 m = _shmviz_session_now_ns ();
+      guint64 t2 = shmviz_tsc_read_ordered ();
+
+      if (t2 - t1 < best)
+        {
+          best = t2 - t1;
+          *tick = t1 + (t2 - t1) / 2;
+          *ns = m;
+        }
+    }
+}
+
+static double
+first_slope (void)
+{
+  static gsize done = 0;
+  static double slope;
+
+  if (g_once_init_enter (&done))
+    {
+      guint64 t0, m0, t1, m1;
+
+      read_pair (&t0, &m0);
+      do
+        {
+          g_usleep (TSC_CALIBRATION_US);
+          read_pair (&t1, &m1);
+        }
+      while (t1 <= t0 || m1 <= m0);
+      slope = (double) (m1 - m0) / (double) (t1 - t0);
+      g_once_init_leave (&done, 1);
+    }
+  return slope;
+}
+#endif
+
+static void
+set_mult (ShmvizTscClock *clock)
+{
+  /* The fast path may step up to 2³¹ ticks back from the anchor and
+   * must not need a check for going below 0; below 1 ns a tick (a TSC
+   * over 1 GHz), 2³¹ ticks times the multiplier fit 63 bits. */
+  clock->mult = clock->ns > 4 * G_GUINT64_CONSTANT (1000000000) && clock->ns_per_tick < 1.0
+                ? (gint64) (clock->ns_per_tick * 4294967296.0 + 0.5) : 0;
+}
+
+void
+_shmviz_tsc_clock_init (ShmvizTscClock *clock,
+                        gboolean        tsc)
+{
+  memset (clock, 0, sizeof *clock);
+#ifdef SHMVIZ_HAVE_TSC
+  clock->tsc = tsc;
+  if (tsc)
+    {
+      clock->ns_per_tick = first_slope ();
+      read_pair (&clock->first_tick, &clock->first_ns);
+      clock->tick = clock->first_tick;
+      clock->ns = clock->first_ns;
+      set_mult (clock);
+    }
+#else
+  g_return_if_fail (!tsc);
+#endif
+}
+
+/* Only a scribbled stamp is this far off; the drain clamps what we return
+ * into order, so it need only stay defined. */
+static G_NO_INLINE guint64
+far_tick_to_ns (const ShmvizTscClock *clock,
+                guint64               stamp)
+{
+  double d = (double) (gint64) (stamp - clock->tick) * clock->ns_per_tick;
+
+  if (d <= -(double) clock->ns)
+    return 0;
+  if (d >= (double) (G_MAXINT64 / 2))
+    return G_MAXINT64 / 2;
+  return clock->ns + (guint64) (gint64) d;
+}
+
+/* Ticks within 2³¹ of the anchor (about a second), which is where a
+ * drain finds nearly all of them, convert in fixed point with a single
+ * range check. */
+static inline guint64
+tick_to_ns (const ShmvizTscClock *clock,
+            guint64               stamp)
+{
+  gint64 dt = (gint64) (stamp - clock->tick);
+
+  if (G_UNLIKELY ((guint64) (dt + G_MAXINT32) > G_MAXUINT32 || clock->mult == 0))
+    return far_tick_to_ns (clock, stamp);
+  return clock->ns + (guint64) ((dt * clock->mult) >> 32);
+}
+
+guint64
+_shmviz_tsc_clock_to_ns (const ShmvizTscClock *clock,
+                         guint64               stamp)
+{
+  return clock->tsc ? tick_to_ns (clock, stamp) : stamp;
+}
+
+guint64
+_shmviz_tsc_clock_anchor (ShmvizTscClock *clock)
+{
+  guint64 now;
+
+#ifdef SHMVIZ_HAVE_TSC
+  if (clock->tsc)
+    {
+      read_pair (&clock->tick, &clock->ns);
+      if (clock->ns - clock->first_ns >= TSC_OWN_SLOPE_NS && clock->tick > clock->first_tick)
+        clock->ns_per_tick = (double) (clock->ns - clock->first_ns) /
+                             (double) (clock->tick - clock->first_tick);
+      set_mult (clock);
+      return tick_to_ns (clock, shmviz_tsc_read_ordered ());
+    }
+#endif
+  now = _shmviz_session_now_ns ();
+#ifdef SHMVIZ_HAVE_TSC
+  /* Keeps the loads that follow (the idle flags) from starting before
+   * the clock was read. */
+  __builtin_ia32_lfence ();
+#endif
+  return now;
+}
+
+/* ---- control events ------------------------------------------------------ */
 
 /* Adds a supervisor event stamped @ts_ns (0: now); any thread.  An
  * event stamped before it was pushed, like SPAWNED, which must precede
@@ -87,12 +241,16 @@ drain_ring (ShmvizSession *self,
   guint64 mask = capacity - 1;
   guint64 tail = self->tails[index];
   Stage *stage = &self->stages[index];
-  guint64 dropped, head;
+  guint64 dropped, head, floor_ts;
 
   /* Folding slower than the workers produce must not fill our memory:
    * leave the events in the ring, whose writer then waits for room. */
   if (stage->events->len - stage->pos >= MAX (STAGE_MIN_EVENTS, STAGED_MAX_EVENTS / self->n_procs))
-    return FALSE;
+    {
+      /* Come back soon: the ring may be full, its writer waiting. */
+      self->drain_peak = MAX (self->drain_peak, capacity);
+      return FALSE;
+    }
 
   head = atomic_load_explicit (&p->head, memory_order_acquire);
   dropped = atomic_load_explicit (&p->dropped, memory_order_relaxed);
@@ -113,8 +271,11 @@ drain_ring (ShmvizSession *self,
       guint n = (guint) (head - tail);
       guint n1 = MIN (n, capacity - first);
       guint old_len = stage->events->len;
+      /* A copy, which the stores to the events cannot alias. */
+      const ShmvizTscClock clock = self->clock;
       ShmvizEvent *dst;
 
+      self->drain_peak = MAX (self->drain_peak, n);
       g_array_set_size (stage->events, old_len + n);
       dst = &g_array_index (stage->events, ShmvizEvent, old_len);
       memcpy (dst, &p->events[first], n1 * sizeof (ShmvizEvent));
@@ -126,18 +287,26 @@ drain_ring (ShmvizSession *self,
 
       /* Fields from shared memory are untrusted: the ring's owner is fixed,
        * and its stamps never go back (a scribbled one is clamped so the
-       * merge stays ordered). */
-      for (guint i = 0; i < n; i++)
-        {
-          dst[i].proc = (guint16) index;
-          if (dst[i].ts_ns < self->last_ts[index])
-            dst[i].ts_ns = self->last_ts[index];
-          /* Stamped before a stop but published after the merge moved on
-           * without the stopped process: keep the stream ordered. */
-          if (dst[i].ts_ns < self->merged_ts)
-            dst[i].ts_ns = self->merged_ts;
-          self->last_ts[index] = dst[i].ts_ns;
-        }
+       * merge stays ordered).  Nor do they go below what was merged:
+       * stamped before a stop but published after the merge moved on
+       * without the stopped process, or converted from ticks by an anchor
+       * a few ns off the last one. */
+      floor_ts = MAX (self->last_ts[index], self->merged_ts);
+      if (self->clock.tsc)
+        for (guint i = 0; i < n; i++)
+          {
+            guint64 ts = tick_to_ns (&clock, dst[i].ts_ns);
+
+            dst[i].proc = (guint16) index;
+            floor_ts = dst[i].ts_ns = MAX (ts, floor_ts);
+          }
+      else
+        for (guint i = 0; i < n; i++)
+          {
+            dst[i].proc = (guint16) index;
+            floor_ts = dst[i].ts_ns = MAX (dst[i].ts_ns, floor_ts);
+          }
+      self->last_ts[index] = floor_ts;
     }
 
   if (dropped != self->dropped_seen[index])
@@ -187,7 +356,14 @@ take_control_events (ShmvizSession *self)
   return floor;
 }
 
-/* A binary heap of stage indices, ordered by their next event's time. */
+/* A binary heap of stages, ordered by their next event's time, which each
+ * entry carries so that sifting compares without looking into the
+ * stages: with many processes the merge takes short runs, one sift each. */
+typedef struct {
+  guint64 ts;
+  guint   stage;
+} HeapEntry;
+
 static inline guint64
 stage_ts (ShmvizSession *self,
           guint          s)
@@ -198,24 +374,25 @@ stage_ts (ShmvizSession *self,
 }
 
 static void
-heap_sift_down (ShmvizSession *self,
-                guint         *heap,
-                guint          n,
-                guint          i)
+heap_sift_down (HeapEntry *heap,
+                guint      n,
+                guint      i)
 {
+  HeapEntry e = heap[i];
+
   for (;;)
     {
-      guint l = 2 * i + 1, r = l + 1, m = i;
+      guint l = 2 * i + 1, r = l + 1, m;
 
-      if (l < n && stage_ts (self, heap[l]) < stage_ts (self, heap[m]))
-        m = l;
-      if (r < n && stage_ts (self, heap[r]) < stage_ts (self, heap[m]))
-        m = r;
-      if (m == i)
-        return;
-      { guint t = heap[i]; heap[i] = heap[m]; heap[m] = t; }
+      if (l >= n)
+        break;
+      m = r < n && heap[r].ts < heap[l].ts ? r : l;
+      if (heap[m].ts >= e.ts)
+        break;
+      heap[i] = heap[m];
       i = m;
     }
+  heap[i] = e;
 }
 
 static void
@@ -223,34 +400,33 @@ merge_up_to (ShmvizSession *self,
              guint64        watermark)
 {
   guint n_stages = self->n_procs + 1;
-  g_autofree guint *heap = g_new (guint, n_stages);
+  g_autofree HeapEntry *heap = g_new (HeapEntry, n_stages);
   guint n = 0;
 
   g_array_set_size (self->batch, 0);
 
   for (guint s = 0; s < n_stages; s++)
     if (self->stages[s].pos < self->stages[s].events->len)
-      heap[n++] = s;
+      heap[n++] = (HeapEntry) { stage_ts (self, s), s };
   for (guint i = n / 2; i-- > 0;)
-    heap_sift_down (self, heap, n, i);
+    heap_sift_down (heap, n, i);
 
   while (n > 0 && self->batch->len < MERGE_MAX_EVENTS)
     {
-      guint s = heap[0];
-      Stage *st = &self->stages[s];
+      Stage *st = &self->stages[heap[0].stage];
       const ShmvizEvent *evs = (const ShmvizEvent *) st->events->data;
       guint64 limit = watermark;
       guint end = st->pos;
 
-      if (evs[st->pos].ts_ns > watermark)
+      if (heap[0].ts > watermark)
         break;
 
       /* Take the whole run that sorts before every other stage's next
        * event at once: one process often has many events in a row. */
       if (n > 1)
-        limit = MIN (limit, stage_ts (self, heap[1]));
+        limit = MIN (limit, heap[1].ts);
       if (n > 2)
-        limit = MIN (limit, stage_ts (self, heap[2]));
+        limit = MIN (limit, heap[2].ts);
       do
         end++;
       while (end < st->events->len && evs[end].ts_ns <= limit &&
@@ -260,7 +436,9 @@ merge_up_to (ShmvizSession *self,
       st->pos = end;
       if (st->pos >= st->events->len)
         heap[0] = heap[--n];
-      heap_sift_down (self, heap, n, 0);
+      else
+        heap[0].ts = evs[end].ts_ns;
+      heap_sift_down (heap, n, 0);
     }
 
   for (guint s = 0; s < n_stages; s++)
@@ -272,7 +450,8 @@ merge_up_to (ShmvizSession *self,
           g_array_set_size (st->events, 0);
           st->pos = 0;
         }
-      else if (st->pos > 4096 && st->pos > st->events->len / 2)
+      /* Moves at most a third of an event per event merged. */
+      else if (st->pos > 4096 && st->pos >= st->events->len / 4 * 3)
         {
           g_array_remove_range (st->events, 0, st->pos);
           st->pos = 0;
@@ -302,7 +481,9 @@ gboolean
 _shmviz_session_drain_and_merge (ShmvizSession *self,
                  gboolean       final)
 {
-  guint64 watermark = final ? G_MAXUINT64 : _shmviz_session_now_ns ();
+  /* Also the anchor of the conversion of what we drain now. */
+  guint64 now = _shmviz_tsc_clock_anchor (&self->clock);
+  guint64 watermark = final ? G_MAXUINT64 : now;
   guint64 floor;
 
   for (guint i = 0; i < self->n_procs; i++)

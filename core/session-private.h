@@ -17,7 +17,10 @@
 
 G_BEGIN_DECLS
 
-#define DRAIN_INTERVAL_US   1000
+/* The session thread drains every DRAIN_INTERVAL_US to _MAX_US, the
+ * longer the less its rings fill (session.c drain_interval_us()). */
+#define DRAIN_INTERVAL_US      1000
+#define DRAIN_INTERVAL_MAX_US  4000
 /* Folding is the slow part: bound it per round so that the rings, which
  * are cheap to copy out, are emptied often whatever the backlog. */
 #define MERGE_MAX_EVENTS    32768
@@ -39,6 +42,22 @@ typedef struct {
   GArray *events;   /* ShmvizEvent, sorted by ts_ns */
   guint   pos;      /* first not yet merged */
 } Stage;
+
+/* Turns the workers' TSC stamps into CLOCK_MONOTONIC ns (session-drain.c).
+ * A stamp converts from the newest anchor, a (tick, ns) pair read together
+ * at every drain, at a slope measured over the session's whole life: the
+ * stamps of one drain lie within a drain interval of its anchor, so an
+ * error of e in the slope costs e × interval, and the anchor's own error is
+ * half the few tens of ns one clock_gettime() takes. */
+typedef struct {
+  gboolean tsc;           /* FALSE: stamps are ns already */
+  guint64  first_tick;    /* the first anchor */
+  guint64  first_ns;
+  guint64  tick;          /* the newest anchor */
+  guint64  ns;
+  double   ns_per_tick;
+  gint64   mult;          /* ns_per_tick in 32.32 fixed point, 0: use the slow path */
+} ShmvizTscClock;
 
 typedef struct {
   ShmvizEventSink func;
@@ -90,6 +109,9 @@ struct _ShmvizSession
   GArray         *sinks;
 
   /* Session thread only. */
+  ShmvizTscClock  clock;
+  guint64         drain_peak;      /* most events one ring held since the last interval */
+  guint64         last_drain_ns;
   Stage          *stages;          /* n_procs + 1: the last is the supervisor's */
   guint64        *tails;
   guint64        *last_ts;         /* newest event drained from each ring */
@@ -161,6 +183,12 @@ void      _shmviz_session_push_control      (ShmvizSession *self,
                                              guint64        item,
                                              guint64        other);
 guint64   _shmviz_session_reserve_control_ts (ShmvizSession *self);
+void      _shmviz_tsc_clock_init            (ShmvizTscClock *clock,
+                                             gboolean        tsc);
+/* Reads a fresh anchor and returns its time: ordered before any later load. */
+guint64   _shmviz_tsc_clock_anchor          (ShmvizTscClock *clock);
+guint64   _shmviz_tsc_clock_to_ns           (const ShmvizTscClock *clock,
+                                             guint64         stamp);
 gboolean  _shmviz_session_drain_and_merge   (ShmvizSession *self,
                                              gboolean       final);
 

@@ -167,6 +167,30 @@ _shmviz_session_proc_gone (ShmvizSession *self,
 
 
 
+/* How long the session thread may sleep before the next drain.  On a
+ * machine with few CPUs every wake-up takes one from a worker, which may
+ * be holding the lock or about to post what the other is spinning for:
+ * the fewer, the better, as long as the picture stays fresh (a frame is
+ * 16 ms) and no ring comes near full.  So the longest interval, unless
+ * at the rate the busiest ring filled since the last drain it would be a
+ * quarter full before then. */
+static gint64
+drain_interval_us (ShmvizSession *self,
+                   guint64        now)
+{
+  guint64 peak = self->drain_peak;
+  guint64 elapsed_ns = now - MIN (self->last_drain_ns, now);
+  guint64 quarter = shmviz_region_ring_capacity (self->region) / 4;
+  gint64 us = DRAIN_INTERVAL_MAX_US;
+
+  self->drain_peak = 0;
+  self->last_drain_ns = now;
+  if (peak > 0 && elapsed_ns > 0)
+    us = (gint64) MIN ((double) quarter * (double) elapsed_ns / (double) peak / 1000.0,
+                       (double) DRAIN_INTERVAL_MAX_US);
+  return MAX (us, DRAIN_INTERVAL_US);
+}
+
 static gpointer
 session_thread (gpointer data)
 {
@@ -179,6 +203,7 @@ session_thread (gpointer data)
       gboolean quit, backlog;
       Request *req;
       guint64 now;
+      gint64 interval_us;
 
       g_mutex_lock (&self->lock);
       quit = self->thread_quit;
@@ -210,10 +235,10 @@ session_thread (gpointer data)
       if (backlog)
         continue;
 
+      interval_us = drain_interval_us (self, now);
       g_mutex_lock (&self->lock);
       if (!self->thread_quit && self->requests.length == 0)
-        g_cond_wait_until (&self->cond, &self->lock,
-                           g_get_monotonic_time () + DRAIN_INTERVAL_US);
+        g_cond_wait_until (&self->cond, &self->lock, g_get_monotonic_time () + interval_us);
       g_mutex_unlock (&self->lock);
     }
 
@@ -631,6 +656,7 @@ shmviz_session_start (ShmvizSession *self,
     return FALSE;
   /* Workers inherit the descriptor, so the name has no use past this. */
   shmviz_region_unlink (self->region);
+  _shmviz_tsc_clock_init (&self->clock, shmviz_region_clock (self->region) == SHMVIZ_CLOCK_TSC);
 
   self->n_procs = self->scenario.n_producers + self->scenario.n_consumers;
   self->pids = g_new0 (GPid, self->n_procs);

@@ -79,6 +79,7 @@ typedef struct {
   guint               n_slots;
   guint               item_size;
   gboolean            instrument;
+  gboolean            tsc;        /* stamps are TSC ticks (ShmvizRegionHeader.clock) */
   pid_t               parent;
   guint32             epoch;      /* the barrier we last parked at */
   guint64             seq;
@@ -129,8 +130,26 @@ now_ns (void)
   return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
 }
 
+/* An event's stamp.  Plain rdtsc may run ahead of the instructions before
+ * it by the reorder window (tens of ns), which is all right: it still comes
+ * before the release store that publishes the event, the only order the
+ * merge relies on; and the ledger tells races by the items the atomic
+ * exchanges observed, not by which of two close stamps comes first (a
+ * worker preempted between a step and its stamp shifts it by far more). */
+static inline guint64
+stamp (Worker *w)
+{
+#ifdef SHMVIZ_HAVE_TSC
+  if (G_LIKELY (w->tsc))
+    return shmviz_tsc_read ();
+#endif
+  return now_ns ();
+}
+
 /* Around every sleep: see ShmvizProcBlock.idle.  The store that ends the
- * idle stretch must be visible before the next timestamp is taken. */
+ * idle stretch must be visible before the next timestamp is taken: the
+ * fence drains it, and the lfence keeps a later rdtsc from starting
+ * before the fence is done (clock_gettime() orders its own read). */
 static inline void
 idle_begin (ShmvizProcBlock *me)
 {
@@ -142,6 +161,9 @@ idle_end (ShmvizProcBlock *me)
 {
   atomic_store_explicit (&me->idle, 0, memory_order_seq_cst);
   atomic_thread_fence (memory_order_seq_cst);
+#ifdef SHMVIZ_HAVE_TSC
+  __builtin_ia32_lfence ();
+#endif
 }
 
 static void
@@ -190,7 +212,7 @@ emit (Worker  *w,
     return;
 
   ev = &w->ring[w->head & w->ring_mask];
-  ev->ts_ns = now_ns ();
+  ev->ts_ns = stamp (w);
   ev->item = item;
   ev->other = other;
   ev->proc = w->index;
@@ -1208,6 +1230,7 @@ shmviz_worker_bench_emit (ShmvizRegion *region,
   w.head = atomic_load (&me->head);
   w.index = (guint16) proc;
   w.instrument = TRUE;
+  w.tsc = shmviz_region_clock (region) == SHMVIZ_CLOCK_TSC;
 
   dropped = atomic_load (&me->dropped);
   /* The same call, with the same argument shapes, as a producer's steps. */
@@ -1281,6 +1304,7 @@ shmviz_worker_main (int    argc,
   w.n_slots = shmviz_region_n_slots (region);
   w.item_size = shmviz_region_item_size (region);
   w.instrument = w.h->instrument != 0;
+  w.tsc = shmviz_region_clock (region) == SHMVIZ_CLOCK_TSC;
   w.parent = (pid_t) parent;
   w.payload = payload = g_malloc0 (w.item_size);
   w.lf = shmviz_region_lockfree (region);

@@ -2,9 +2,11 @@
  *
  * Appends events through the workers' own emit() into a real ring of a
  * real shared region, while a drainer thread copies them out as the
- * session does, and prints ns per event next to the cost of the one
- * clock_gettime() every event needs, both in CPU time of the emitting
- * thread (the cost) and wall time.  Prints figures; asserts nothing.
+ * session does, and prints ns per event next to the cost of the stamp
+ * every event needs (rdtsc where the region's clock is the TSC, else
+ * clock_gettime(); SHMVIZ_CLOCK=monotonic forces the latter), both in CPU
+ * time of the emitting thread (the cost) and wall time.  Prints figures;
+ * asserts nothing.
  *
  *   bench-emit [N-EVENTS]     (default 20 000 000)
  *
@@ -111,6 +113,16 @@ main (int    argc,
   c1 = cpu_ns ();
   printf ("clock_gettime_ns %.2f\n", (double) (c1 - c0) / (double) n_clock);
   printf ("clock_gettime_wall_ns %.2f\n", (double) (t1 - t0) / (double) n_clock);
+
+#ifdef SHMVIZ_HAVE_TSC
+  /* The TSC alone, as emit() reads it. */
+  c0 = cpu_ns ();
+  for (guint64 i = 0; i < n_clock; i++)
+    sink += shmviz_tsc_read ();
+  c1 = cpu_ns ();
+  printf ("rdtsc_ns %.2f\n", (double) (c1 - c0) / (double) n_clock);
+#endif
+  printf ("clock %s\n", shmviz_region_clock (region) == SHMVIZ_CLOCK_TSC ? "tsc" : "monotonic");
 
   d.region = region;
   thread = g_thread_new ("drainer", drain_thread, &d);

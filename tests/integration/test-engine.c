@@ -35,6 +35,12 @@ typedef struct {
   guint64        events;
   guint64        last_ts;
   gboolean       out_of_order;
+  /* Stamps against the clock they claim to be: an event merged at time T
+   * happened before T, and a worker's START after its SPAWNED. */
+  guint64        max_future_ns;
+  guint64        spawned_ts[SHMVIZ_MAX_PROCS];
+  guint          starts;
+  gboolean       start_before_spawn;
 } Fixture;
 
 static void
@@ -114,6 +120,11 @@ sink (const ShmvizEvent *events,
       gpointer           data)
 {
   Fixture *f = data;
+  struct timespec now;
+  guint64 now_ns;
+
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  now_ns = (guint64) now.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) now.tv_nsec;
 
   g_mutex_lock (&f->lock);
   for (guint i = 0; i < n_events; i++)
@@ -124,6 +135,17 @@ sink (const ShmvizEvent *events,
       if (ev->ts_ns < f->last_ts)
         f->out_of_order = TRUE;
       f->last_ts = ev->ts_ns;
+      if (ev->ts_ns > now_ns)
+        f->max_future_ns = MAX (f->max_future_ns, ev->ts_ns - now_ns);
+      if (ev->proc == SHMVIZ_PROC_SUPERVISOR && ev->kind == SHMVIZ_EV_SPAWNED &&
+          ev->slot < SHMVIZ_MAX_PROCS)
+        f->spawned_ts[ev->slot] = ev->ts_ns;
+      if (ev->kind == SHMVIZ_EV_START && ev->proc < SHMVIZ_MAX_PROCS)
+        {
+          f->starts++;
+          if (f->spawned_ts[ev->proc] == 0 || ev->ts_ns < f->spawned_ts[ev->proc])
+            f->start_before_spawn = TRUE;
+        }
 
       if (ev->kind == SHMVIZ_EV_WRITE_SLOT)
         g_hash_table_add (f->produced, ITEM_KEY (ev->item));
@@ -242,8 +264,16 @@ test_semaphores_conserve (Fixture       *f,
   g_assert_cmpuint (t.deadlocks, ==, 0);
   assert_conservation (&t);
 
-  /* The sink saw the same stream, in order. */
+  /* The sink saw the same stream, in order, each event stamped in the
+   * past of its delivery (by no more than the conversion's error when
+   * stamps were TSC ticks) and every START after its SPAWNED. */
+  g_test_message ("clock %s, stamps at most %" G_GUINT64_FORMAT " ns in the future",
+                  shmviz_region_default_clock () == SHMVIZ_CLOCK_TSC ? "tsc" : "monotonic",
+                  f->max_future_ns);
   g_assert_false (f->out_of_order);
+  g_assert_cmpuint (f->max_future_ns, <, 1000);
+  g_assert_cmpuint (f->starts, ==, sc.n_producers + sc.n_consumers);
+  g_assert_false (f->start_before_spawn);
   g_assert_cmpuint (g_hash_table_size (f->produced), ==, n_items);
   g_assert_cmpuint (g_hash_table_size (f->reads), ==, n_items);
   left = physical_contents (f->session);
@@ -563,6 +593,8 @@ test_region_validation (void)
   EXPECT_INVALID (bh->slots_offset = 8, size);
   EXPECT_INVALID (bh->proc_stride = 64, size);
   EXPECT_INVALID (bh->ring_capacity = 7, size);
+  EXPECT_INVALID (bh->clock = SHMVIZ_N_CLOCKS, size);
+  EXPECT_INVALID (bh->clock = 0xFFFFFFFFu, size);
 #undef EXPECT_INVALID
 }
 
@@ -598,6 +630,15 @@ int
 main (int    argc,
       char **argv)
 {
+  /* --clock=monotonic: regions made here stamp with CLOCK_MONOTONIC even
+   * where the TSC would do (read once, before the first region). */
+  if (argc > 1 && g_str_equal (argv[1], "--clock=monotonic"))
+    {
+      g_setenv ("SHMVIZ_CLOCK", "monotonic", TRUE);
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/engine/region/validation", test_region_validation);
