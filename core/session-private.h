@@ -115,6 +115,7 @@ struct _ShmvizSession
   Stage          *stages;          /* n_procs + 1: the last is the supervisor's */
   guint64        *tails;
   guint64        *last_ts;         /* newest event drained from each ring */
+  guint64        *steps_seen;      /* each block's step counter at the last watch */
   guint64         merged_ts;       /* newest event merged so far */
   guint64        *dropped_seen;
   GArray         *batch;

@@ -128,6 +128,18 @@ check_watchdog (ShmvizSession *self,
 
   for (guint i = 0; i < self->n_procs; i++)
     {
+      /* Without instrumentation there are no events to date progress
+       * by, only the step counters; with it, a counter that moved is
+       * progress whose events may still be on their way.  The counter
+       * is the worker's to write: only whether it changed is used. */
+      guint64 steps = atomic_load_explicit (&shmviz_region_proc (self->region, i)->steps,
+                                            memory_order_relaxed);
+
+      if (steps != self->steps_seen[i])
+        {
+          self->steps_seen[i] = steps;
+          newest = now;
+        }
       newest = MAX (newest, self->last_ts[i]);
       any_live |= !_shmviz_session_proc_gone (self, i);
     }

@@ -455,6 +455,7 @@ shmviz_session_finalize (GObject *object)
   g_clear_pointer (&self->stages, g_free);
   g_clear_pointer (&self->tails, g_free);
   g_clear_pointer (&self->last_ts, g_free);
+  g_clear_pointer (&self->steps_seen, g_free);
   g_clear_pointer (&self->stopped, g_free);
   /* Not g_strfreev(): the array has holes where workers are alive. */
   if (self->death_messages)
@@ -664,6 +665,7 @@ shmviz_session_start (ShmvizSession *self,
   self->gone = g_new0 (gint, self->n_procs);
   self->tails = g_new0 (guint64, self->n_procs);
   self->last_ts = g_new0 (guint64, self->n_procs);
+  self->steps_seen = g_new0 (guint64, self->n_procs);
   self->stopped = g_new0 (gboolean, self->n_procs);
   self->death_messages = g_new0 (char *, self->n_procs);
   self->dropped_seen = g_new0 (guint64, self->n_procs);

@@ -84,6 +84,19 @@ def _():
     assert any(a["kind"] == "deadlock" for a in out["anomalies"]), out
 
 
+@case("without instrumentation a busy run is not reported as stalled")
+def _():
+    # No events to date progress by: the watchdog must go by the step
+    # counters, or it cries "nobody has made progress" over a run moving
+    # millions of items.
+    p = run("run", "--producers", "1", "--consumers", "1", "--duration", "3",
+            "--no-instrument", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["consumed"] > 0, out
+    assert "progress" not in p.stderr, p.stderr
+
+
 @case("text summary is readable")
 def _():
     p = run("run", "--items", "1000")
