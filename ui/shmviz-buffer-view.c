@@ -6,7 +6,11 @@
  *  - one node per slot, kept across frames and keyed by the slot's state
  *    and item: a new snapshot rebuilds only the slots whose key changed,
  *    and hands GTK the very same node objects for the others, so its diff
- *    finds them unchanged and the damage stays where things moved;
+ *    finds them unchanged and the damage stays where things moved.  Cells
+ *    under 16 pixels (thousands of slots) are plain squares instead: they
+ *    are painted into one image, again only those whose key changed, as
+ *    GTK 4.8's cairo renderer walks every node of the window on every
+ *    frame, whatever the damage, and 8192 squares cost it milliseconds;
  *  - the pointers node: in/out pointers and count, rebuilt per generation;
  *  - the overlay: flashes, flying items, hover and focus; drawn every frame,
  *    but only while something animates (a tick callback runs just then).
@@ -89,7 +93,9 @@ struct _ShmvizBufferView
   GskRenderNode **cell_nodes;  /* cells_alloc, NULL: empty or not built */
   guint64 *cell_keys;          /* n_slots */
   guint8 *cell_valid;          /* n_slots */
-  GskRenderNode *slots_node;   /* container of cell_nodes */
+  GskRenderNode *slots_node;   /* container of cell_nodes, or of the image */
+  cairo_surface_t *cells_image; /* small cells, over cells_box */
+  graphene_rect_t cells_box;
   GskRenderNode *cells_node;   /* in/out pointers and count */
   guint64 cells_generation;
   guint64 cells_rebuilt;       /* slot nodes built so far, for tests */
@@ -133,6 +139,7 @@ drop_cell_nodes (ShmvizBufferView *self)
   if (self->cell_valid != NULL)
     memset (self->cell_valid, 0, self->cells_alloc);
   g_clear_pointer (&self->slots_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cells_image, cairo_surface_destroy);
 }
 
 static void
@@ -571,16 +578,9 @@ build_static (ShmvizBufferView *self,
       {
         const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
 
+        /* Small cells: their empty square is in the cells image. */
         if (tiny)
-          {
-            /* Small cells: one square of the outline colour, faded, so that
-             * 4096 of them are 4096 nodes and not twice that. */
-            GdkRGBA faint = outline;
-
-            faint.alpha = 0.55f;
-            gtk_snapshot_append_color (snapshot, &faint, r);
-            continue;
-          }
+          continue;
         shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
         shmviz_draw_outline (snapshot, r, s * 0.18f, bw, &outline);
         if (idx_px >= MIN_LABEL_PX)
@@ -778,6 +778,17 @@ draw_pointers (ShmvizBufferView *self,
   if (self->geo_ring)
     {
       float tail_r = self->ring_outer + z (self, 48);
+      float label_r = tail_r + z (self, 26);
+      int tag_h;
+
+      /* A short view leaves less than that above and below the ring: pull
+       * the tags in so that the one at the top or bottom stays whole, and
+       * the arrows' tails with them. */
+      shmviz_text_cache_measure (self->text, out_text, px, TRUE, NULL, &tag_h);
+      label_r = MIN (label_r, MIN (self->cx, self->cy) - (tag_h + px * 0.3f) / 2 - z (self, 2));
+      label_r = MAX (label_r, self->ring_outer + z (self, 8));
+      tail_r = MIN (tail_r, label_r - z (self, 8));
+      tail_r = MAX (tail_r, self->ring_outer + z (self, 4));
 
       for (guint i = 0; i < 2; i++)
         {
@@ -805,10 +816,14 @@ draw_pointers (ShmvizBufferView *self,
           const Cell *c = &g_array_index (self->cells, Cell, ptr[i].slot);
           float spread = in == out ? ptr[i].side * MIN (0.35f, s * 0.3f / MAX (tail_r, 1)) : 0;
           float a = c->angle + spread;
-          float lr = tail_r + z (self, 26);
+          float lx = self->cx + label_r * sinf (a), ly = self->cy - label_r * cosf (a);
+          int tw, th;
 
-          append_pill (self, snapshot, ptr[i].text, px, self->cx + lr * sinf (a),
-                       self->cy - lr * cosf (a), ptr[i].color);
+          /* Whole inside the view, even where the ring leaves no room. */
+          shmviz_text_cache_measure (self->text, ptr[i].text, px, TRUE, &tw, &th);
+          lx = CLAMP (lx, (tw + px) / 2.0f, MAX ((tw + px) / 2.0f, self->geo_width - (tw + px) / 2.0f));
+          ly = CLAMP (ly, (th + px * 0.3f) / 2, MAX ((th + px * 0.3f) / 2, self->geo_height - (th + px * 0.3f) / 2));
+          append_pill (self, snapshot, ptr[i].text, px, lx, ly, ptr[i].color);
         }
 
       /* count in the middle of the ring */
@@ -872,14 +887,124 @@ cell_key (const ShmvizSlotView *sv)
          (sv->item >> 61);
 }
 
+static guint32
+premultiply (const GdkRGBA *c)
+{
+  return (guint32) (c->alpha * 255 + 0.5f) << 24 | (guint32) (c->red * c->alpha * 255 + 0.5f) << 16 |
+         (guint32) (c->green * c->alpha * 255 + 0.5f) << 8 | (guint32) (c->blue * c->alpha * 255 + 0.5f);
+}
+
+/* Small cells: the same squares draw_cell() and build_static() would
+ * draw (the faded empty square, the cell's colour over it) painted into
+ * one image; only cells whose key changed are painted again. */
+static guint
+update_cells_image (ShmvizBufferView *self)
+{
+  GdkRGBA faint = *shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_EMPTY);
+  guint32 *pixels;
+  int stride, iw, ih;
+  guint rebuilt = 0;
+  float fa;
+
+  if (self->cells_image == NULL)
+    {
+      float x0 = G_MAXFLOAT, y0 = G_MAXFLOAT, x1 = -G_MAXFLOAT, y1 = -G_MAXFLOAT;
+
+      for (guint i = 0; i < self->n_slots; i++)
+        {
+          const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
+
+          x0 = MIN (x0, r->origin.x);
+          y0 = MIN (y0, r->origin.y);
+          x1 = MAX (x1, r->origin.x + r->size.width);
+          y1 = MAX (y1, r->origin.y + r->size.height);
+        }
+      x0 = floorf (x0);
+      y0 = floorf (y0);
+      self->cells_box = GRAPHENE_RECT_INIT (x0, y0, MAX (1, ceilf (x1 - x0)), MAX (1, ceilf (y1 - y0)));
+      self->cells_image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) self->cells_box.size.width,
+                                                      (int) self->cells_box.size.height);
+      memset (self->cell_valid, 0, self->cells_alloc);
+    }
+  /* Also hands the frame before its own copy before we write. */
+  cairo_surface_flush (self->cells_image);
+  pixels = (guint32 *) cairo_image_surface_get_data (self->cells_image);
+  stride = cairo_image_surface_get_stride (self->cells_image) / 4;
+  iw = cairo_image_surface_get_width (self->cells_image);
+  ih = cairo_image_surface_get_height (self->cells_image);
+  faint.alpha = 0.55f;
+  fa = faint.alpha;
+
+  for (guint i = 0; i < self->n_slots && i < self->cells_alloc; i++)
+    {
+      const ShmvizSlotView *sv = &self->slots[i];
+      guint64 key = cell_key (sv);
+      const graphene_rect_t *r;
+      guint32 px;
+      int x0, y0, x1, y1;
+
+      if (self->cell_valid[i] && self->cell_keys[i] == key)
+        continue;
+      self->cell_keys[i] = key;
+      self->cell_valid[i] = TRUE;
+      rebuilt++;
+      if (sv->state == SHMVIZ_SLOT_EMPTY && sv->item == SHMVIZ_ITEM_NONE)
+        px = premultiply (&faint);
+      else
+        {
+          /* Too small for patterns: state by brightness, item by colour,
+           * over the faded square. */
+          GdkRGBA c = *item_color (self, sv->item, sv->state);
+          float ca = sv->state == SHMVIZ_SLOT_FULL ? 1.0f : sv->state == SHMVIZ_SLOT_EMPTY ? 0.3f : 0.6f;
+          float a = ca + fa * (1 - ca);
+          GdkRGBA out = {
+            (c.red * ca + faint.red * fa * (1 - ca)) / a,
+            (c.green * ca + faint.green * fa * (1 - ca)) / a,
+            (c.blue * ca + faint.blue * fa * (1 - ca)) / a,
+            a,
+          };
+
+          px = premultiply (&out);
+        }
+      r = &g_array_index (self->cells, Cell, i).rect;
+      x0 = CLAMP ((int) roundf (r->origin.x - self->cells_box.origin.x), 0, iw);
+      y0 = CLAMP ((int) roundf (r->origin.y - self->cells_box.origin.y), 0, ih);
+      x1 = CLAMP ((int) roundf (r->origin.x + r->size.width - self->cells_box.origin.x), 0, iw);
+      y1 = CLAMP ((int) roundf (r->origin.y + r->size.height - self->cells_box.origin.y), 0, ih);
+      for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+          pixels[(gsize) y * stride + x] = px;
+    }
+  cairo_surface_mark_dirty (self->cells_image);
+
+  if (rebuilt > 0 || self->slots_node == NULL)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &self->cells_box);
+
+      cairo_set_source_surface (cr, self->cells_image, self->cells_box.origin.x, self->cells_box.origin.y);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      g_clear_pointer (&self->slots_node, gsk_render_node_unref);
+      self->slots_node = gtk_snapshot_free_to_node (snapshot);
+    }
+  self->cells_rebuilt += rebuilt;
+  return rebuilt;
+}
+
 /* Rebuilds the nodes of the slots whose key changed and gathers them all
  * into a new container; returns the number rebuilt. */
 static guint
 update_cells (ShmvizBufferView *self,
               gboolean          dark)
 {
-  g_autoptr(GPtrArray) children = g_ptr_array_sized_new (self->n_slots);
+  g_autoptr(GPtrArray) children = NULL;
   guint rebuilt = 0;
+
+  if (self->cell_size < 16)
+    return update_cells_image (self);
+  children = g_ptr_array_sized_new (self->n_slots);
 
   for (guint i = 0; i < self->n_slots && i < self->cells_alloc; i++)
     {
@@ -1008,6 +1133,109 @@ draw_flights (ShmvizBufferView *self,
     }
 }
 
+/* Paints @c (premultiplied) over the pixels of @r in @image at (@x0, @y0). */
+static void
+blend_rect (guint32               *pixels,
+            int                    stride,
+            int                    iw,
+            int                    ih,
+            const graphene_rect_t *r,
+            float                  x0,
+            float                  y0,
+            const GdkRGBA         *c)
+{
+  int xa = CLAMP ((int) roundf (r->origin.x - x0), 0, iw), xb = CLAMP ((int) roundf (r->origin.x + r->size.width - x0), 0, iw);
+  int ya = CLAMP ((int) roundf (r->origin.y - y0), 0, ih), yb = CLAMP ((int) roundf (r->origin.y + r->size.height - y0), 0, ih);
+  guint32 ca = (guint32) (c->alpha * 255 + 0.5f), cr = (guint32) (c->red * c->alpha * 255 + 0.5f);
+  guint32 cg = (guint32) (c->green * c->alpha * 255 + 0.5f), cb = (guint32) (c->blue * c->alpha * 255 + 0.5f);
+  guint32 src = ca << 24 | cr << 16 | cg << 8 | cb, keep = 255 - ca;
+
+  for (int y = ya; y < yb; y++)
+    for (int x = xa; x < xb; x++)
+      {
+        guint32 *px = &pixels[(gsize) y * stride + x], d = *px;
+
+        if (d == 0 || keep == 0)
+          *px = src;
+        else
+          *px = ((((d >> 24) & 255) * keep / 255 + ca) << 24) | ((((d >> 16) & 255) * keep / 255 + cr) << 16) |
+                ((((d >> 8) & 255) * keep / 255 + cg) << 8) | ((d & 255) * keep / 255 + cb);
+      }
+}
+
+/* A storm of flashes (thousands of slots, synchronization off): one
+ * square each, as draw_flashes() draws them, but painted into one image.
+ * They pulse every frame, and as nodes each would cost the cairo renderer
+ * a save, a pattern and a fill per frame; cells that small sit on whole
+ * pixels, so the image is exact. */
+static void
+paint_flash_storm (ShmvizBufferView *self,
+                   GtkSnapshot      *snapshot,
+                   gint64            now)
+{
+  float grow = MAX (z (self, 3), self->cell_size * 0.12f);
+  float x0 = G_MAXFLOAT, y0 = G_MAXFLOAT, x1 = -G_MAXFLOAT, y1 = -G_MAXFLOAT;
+  cairo_surface_t *image;
+  guint32 *pixels;
+  int iw, ih, stride;
+  cairo_t *cr;
+
+  for (guint i = 0; i < self->flashing->len; i++)
+    {
+      guint slot = g_array_index (self->flashing, guint, i);
+      const graphene_rect_t *r;
+
+      if (slot >= self->n_slots)
+        continue;
+      r = &g_array_index (self->cells, Cell, slot).rect;
+      x0 = MIN (x0, r->origin.x);
+      y0 = MIN (y0, r->origin.y);
+      x1 = MAX (x1, r->origin.x + r->size.width);
+      y1 = MAX (y1, r->origin.y + r->size.height);
+    }
+  if (x1 < x0)
+    return;
+  x0 = floorf (x0 - grow - 1);
+  y0 = floorf (y0 - grow - 1);
+  iw = (int) ceilf (x1 + grow + 1 - x0);
+  ih = (int) ceilf (y1 + grow + 1 - y0);
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, iw, ih);
+  cairo_surface_flush (image);
+  pixels = (guint32 *) cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
+
+  for (guint i = 0; i < self->flashing->len; i++)
+    {
+      guint slot = g_array_index (self->flashing, guint, i);
+      const graphene_rect_t *r;
+      const ShmvizSlotView *sv;
+      float t, pulse, s, g;
+      GdkRGBA wash;
+
+      if (slot >= self->n_slots)
+        continue;
+      sv = &self->slots[slot];
+      r = &g_array_index (self->cells, Cell, slot).rect;
+      s = r->size.width;
+      t = (float) (now - self->flash_start[slot]) / FLASH_US;
+      if (t < 0 || t > 1)
+        continue;
+      pulse = (0.55f + 0.45f * cosf (t * 6 * G_PI)) * (1 - t * 0.5f);
+      g = MAX (z (self, 3), s * 0.12f);
+      wash = *shmviz_palette_anomaly (self->palette, sv->flash > 0 ? sv->flash - 1 : 0);
+      wash.alpha = 0.3f + 0.7f * pulse;
+      blend_rect (pixels, stride, iw, ih,
+                  &GRAPHENE_RECT_INIT (r->origin.x - g, r->origin.y - g, s + 2 * g, s + 2 * g), x0, y0, &wash);
+    }
+  cairo_surface_mark_dirty (image);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, iw, ih));
+  cairo_set_source_surface (cr, image, x0, y0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (image);
+}
+
 static void
 draw_flashes (ShmvizBufferView *self,
               GtkSnapshot      *snapshot,
@@ -1128,7 +1356,10 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
   gtk_snapshot_append_node (snapshot, self->slots_node);
   gtk_snapshot_append_node (snapshot, self->cells_node);
 
-  draw_flashes (self, snapshot, now, dark);
+  if (self->flashing->len > MAX_RICH_FLASHES)
+    paint_flash_storm (self, snapshot, now);
+  else
+    draw_flashes (self, snapshot, now, dark);
 
   if (self->highlight >= 0 && (guint) self->highlight < self->n_slots)
     {

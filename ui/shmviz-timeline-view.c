@@ -2,10 +2,18 @@
  *
  * The right edge follows the newest event while "follow" is set; scrolling
  * or dragging back clears it and the run goes on underneath.  Spans come
- * from shmviz_model_get_spans() and anomalies from
- * shmviz_model_get_anomalies(), fetched incrementally.  Spans narrower than
- * a pixel are merged so that a full-speed run draws at most one bar per
- * pixel column and lane.
+ * from the model and anomalies from shmviz_model_get_anomalies(), both
+ * fetched incrementally.
+ *
+ * Spans are kept as pixel columns, one state per column and lane: where
+ * several spans share a column the state a teacher looks for wins (see
+ * bar_rank()), so a full-speed run draws at most one bar per run of equal
+ * columns and nothing that happened disappears.  While following, the
+ * columns already filled stay valid as the view scrolls: a frame fetches
+ * only the spans that are new since the last one and fills their columns.
+ * Few runs of equal columns are drawn as bars; many (tens of thousands at
+ * 128 processes) are painted into an image that also scrolls by column,
+ * see draw_lanes().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +52,23 @@ struct _ShmvizTimelineView
   GArray *spans;               /* scratch, ShmvizSpan */
   GArray *anomalies;           /* every anomaly so far, ShmvizAnomaly */
 
+  /* Pixel columns per lane, keyed by everything that maps time to them. */
+  guint8 *cols;                /* col_procs × col_width, ring by column */
+  guint64 *col_since;          /* col_procs: start of the newest span filled */
+  gint64 col_lo;               /* absolute column of the view's left edge */
+  int col_width;
+  guint col_procs;
+  guint64 col_start_ns, col_span_ns, col_now_ns;
+  float col_lane_h;
+  gboolean col_valid;
+  gint64 dirty_lo;             /* first column to repaint in lanes_image */
+  /* Lanes a few pixels high mark an anomaly with a tick across the lane,
+   * kept by column like the states. */
+  guint8 *ticks;               /* col_procs × col_width: ShmvizAnomalyKind + 1 */
+  double *tick_last;           /* col_procs: column of the last tick */
+  guint tick_next;             /* next anomaly to place, G_MAXUINT: look it up */
+  cairo_surface_t *lanes_image;
+
   GskRenderNode *node;
   guint64 node_generation, node_end;
   int node_width, node_height;
@@ -77,6 +102,7 @@ z (ShmvizTimelineView *self,
 static void
 invalidate (ShmvizTimelineView *self)
 {
+  self->col_valid = FALSE;
   g_clear_pointer (&self->node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -195,6 +221,25 @@ bar_rank (guint8 state)
     }
 }
 
+static float
+bar_height (guint8 state)
+{
+  /* Height is a second cue beside colour: full height inside the lock or
+   * blocked, lower while running, a thin line once gone. */
+  switch (state)
+    {
+    case SHMVIZ_VIEW_CRITICAL:
+    case SHMVIZ_VIEW_WAITING:   return 0.9f;
+    case SHMVIZ_VIEW_ACQUIRING: return 0.7f;
+    case SHMVIZ_VIEW_STOPPED:   return 0.6f;
+    case SHMVIZ_VIEW_RUNNING:
+    case SHMVIZ_VIEW_PARKED:    return 0.45f;
+    case SHMVIZ_VIEW_DONE:
+    case SHMVIZ_VIEW_DEAD:      return 0.15f;
+    default:                    return 0;
+    }
+}
+
 static void
 draw_bar (ShmvizTimelineView *self,
           GtkSnapshot        *snapshot,
@@ -205,22 +250,10 @@ draw_bar (ShmvizTimelineView *self,
           float               lane_h)
 {
   const GdkRGBA *c = shmviz_palette_view_state (self->palette, state);
-  float frac, h;
+  float frac = bar_height (state), h;
 
-  /* Height is a second cue beside colour: full height inside the lock or
-   * blocked, lower while running, a thin line once gone. */
-  switch (state)
-    {
-    case SHMVIZ_VIEW_CRITICAL:
-    case SHMVIZ_VIEW_WAITING:   frac = 0.9f; break;
-    case SHMVIZ_VIEW_ACQUIRING: frac = 0.7f; break;
-    case SHMVIZ_VIEW_STOPPED:   frac = 0.6f; break;
-    case SHMVIZ_VIEW_RUNNING:
-    case SHMVIZ_VIEW_PARKED:    frac = 0.45f; break;
-    case SHMVIZ_VIEW_DONE:
-    case SHMVIZ_VIEW_DEAD:      frac = 0.15f; break;
-    default:                    return;
-    }
+  if (frac == 0)
+    return;
   h = MAX (1.0f, lane_h * frac);
   if (state == SHMVIZ_VIEW_WAITING && x1 - x0 >= 4 && lane_h >= 8)
     {
@@ -260,85 +293,394 @@ draw_bar (ShmvizTimelineView *self,
   gtk_snapshot_append_color (snapshot, c, &GRAPHENE_RECT_INIT (x0, y + (lane_h - h) / 2, MAX (x1 - x0, 1.0f), h));
 }
 
-static void
-draw_lane (ShmvizTimelineView    *self,
-           GtkSnapshot           *snapshot,
-           guint                  proc,
-           const graphene_rect_t *area,
-           float                  y,
-           float                  lane_h,
-           guint64                t0,
-           guint64                t1)
+static gint64
+column_of (ShmvizTimelineView *self,
+           guint64             t,
+           double              npp)
 {
-  double scale = area->size.width / (double) (t1 - t0);
-  float pend_x0 = -1, pend_x1 = -1;
-  guint8 pend_state = 0;
-  /* Finished bars wait here so that a run of columns in one state (the
-   * usual picture at full speed) becomes one node instead of one per
-   * pixel column. */
-  float done_x0 = -1, done_x1 = -1;
-  guint8 done_state = 0;
+  return (gint64) floor ((double) (t - MIN (t, self->start_ns)) / npp);
+}
 
-  g_array_set_size (self->spans, 0);
-  shmviz_model_get_spans (self->model, proc, t0, self->spans);
+/* Marks the columns of @sp, seen through [@t0, @t1], in @lane: a column
+ * takes the highest-ranked state of the spans that touch it, so a step
+ * shorter than a pixel still shows and a longer one is never hidden. */
+static void
+fill_span (ShmvizTimelineView *self,
+           guint8             *lane,
+           const ShmvizSpan   *sp,
+           guint64             t0,
+           guint64             t1,
+           double              npp)
+{
+  guint64 s = MAX (sp->start_ns, t0);
+  guint64 e = sp->end_ns == G_MAXUINT64 ? self->now_ns : sp->end_ns;
+  gint64 c0, c1, lo = self->col_lo, hi = self->col_lo + self->col_width - 1;
+  guint rank = bar_rank (sp->state);
 
-  for (guint i = 0; i < self->spans->len; i++)
+  e = MIN (e, t1);
+  if (s >= t1 || e <= s)
+    return;
+  c0 = column_of (self, s, npp);
+  c1 = (gint64) ceil ((double) (e - self->start_ns) / npp) - 1;
+  c1 = MAX (c0, c1);
+  c0 = MAX (c0, lo);
+  c1 = MIN (c1, hi);
+  for (gint64 c = c0; c <= c1; c++)
     {
-      const ShmvizSpan *sp = &g_array_index (self->spans, ShmvizSpan, i);
-      guint64 s = MAX (sp->start_ns, t0);
-      guint64 e = sp->end_ns == G_MAXUINT64 ? self->now_ns : MIN (sp->end_ns, t1);
-      float x0, x1;
+      guint8 *col = &lane[c % self->col_width];
 
-      if (s >= t1 || e <= s)
-        continue;
-      e = MIN (e, t1);
-      x0 = area->origin.x + (float) ((s - t0) * scale);
-      x1 = area->origin.x + (float) ((e - t0) * scale);
-
-      /* Merge what shares a pixel column with the pending bar. */
-      if (pend_x0 >= 0 && x0 < floorf (pend_x1) + 1 && x1 - x0 < 1)
+      if (rank > bar_rank (*col))
         {
-          pend_x1 = MAX (pend_x1, x1);
-          if (bar_rank (sp->state) > bar_rank (pend_state))
-            pend_state = sp->state;
-          continue;
+          *col = sp->state;
+          self->dirty_lo = MIN (self->dirty_lo, c);
         }
-      if (pend_x0 >= 0)
-        {
-          float px1 = MAX (pend_x1, pend_x0 + 1);
+    }
+}
 
-          if (done_x0 >= 0 && done_state == pend_state && pend_x0 <= done_x1 + 0.5f)
-            done_x1 = MAX (done_x1, px1);
+/* Brings the columns up to date for the view [@t0, @t1] over @width
+ * pixels and @lane_h high lanes.  While following, only the spans new
+ * since the last frame are fetched; anything else (resize, zoom, scrolling
+ * back, another model or a model restored under us) refills every column
+ * from the model. */
+static void
+update_columns (ShmvizTimelineView *self,
+                int                 width,
+                float               lane_h,
+                guint64             t0,
+                guint64             t1)
+{
+  double npp = (double) self->span_ns / MAX (width, 1);
+  gint64 lo = column_of (self, t1, npp) - width + 1;
+  gboolean reuse;
+
+  /* Columns are stored by absolute index modulo the width, which wants
+   * them non-negative. */
+  lo = MAX (lo, 0);
+  reuse = self->col_valid && self->cols != NULL && width == self->col_width && self->n_procs == self->col_procs &&
+          lane_h == self->col_lane_h && self->start_ns == self->col_start_ns && self->span_ns == self->col_span_ns &&
+          self->now_ns >= self->col_now_ns && (self->follow ? lo >= self->col_lo : lo == self->col_lo);
+
+  if (!reuse)
+    {
+      gsize n = (gsize) width * MAX (self->n_procs, 1);
+
+      g_free (self->cols);
+      g_free (self->col_since);
+      g_free (self->ticks);
+      g_free (self->tick_last);
+      self->cols = g_malloc0 (n);
+      self->ticks = g_malloc0 (n);
+      self->col_since = g_new (guint64, MAX (self->n_procs, 1));
+      self->tick_last = g_new (double, MAX (self->n_procs, 1));
+      for (guint p = 0; p < self->n_procs; p++)
+        {
+          self->col_since[p] = G_MAXUINT64;
+          self->tick_last[p] = -G_MAXDOUBLE;
+        }
+      self->tick_next = G_MAXUINT;
+      self->col_width = width;
+      self->col_procs = self->n_procs;
+      self->col_lane_h = lane_h;
+      self->col_start_ns = self->start_ns;
+      self->col_span_ns = self->span_ns;
+      self->col_lo = lo;
+      self->dirty_lo = G_MININT64;
+    }
+  else if (lo > self->col_lo)
+    {
+      /* Scrolled on: the columns that left on the left come back on the
+       * right, empty. */
+      gint64 gone = MIN (lo - self->col_lo, (gint64) width);
+
+      for (guint p = 0; p < self->n_procs; p++)
+        {
+          guint8 *lane = self->cols + (gsize) p * width;
+          guint8 *ticks = self->ticks + (gsize) p * width;
+
+          for (gint64 k = 0; k < gone; k++)
+            lane[(self->col_lo + k) % width] = ticks[(self->col_lo + k) % width] = 0;
+        }
+      self->dirty_lo = MIN (self->dirty_lo, self->col_lo + width);
+      self->col_lo = lo;
+    }
+
+  for (guint p = 0; p < self->n_procs && self->model != NULL; p++)
+    {
+      guint8 *lane = self->cols + (gsize) p * width;
+      guint64 since = self->col_since[p];
+      const ShmvizSpan *first;
+
+      g_array_set_size (self->spans, 0);
+      shmviz_model_get_recent_spans (self->model, p, since == G_MAXUINT64 ? t0 : since, self->spans);
+      if (self->spans->len == 0)
+        continue;
+      first = &g_array_index (self->spans, ShmvizSpan, 0);
+      /* The newest span of last time comes back first, or the one right
+       * after it if it ended on the spot; anything else is another history
+       * (a restored model): start over. */
+      if (since != G_MAXUINT64 && first->start_ns != since)
+        {
+          self->col_valid = FALSE;
+          update_columns (self, width, lane_h, t0, t1);
+          return;
+        }
+      for (guint i = 0; i < self->spans->len; i++)
+        fill_span (self, lane, &g_array_index (self->spans, ShmvizSpan, i), t0, t1, npp);
+      self->col_since[p] = g_array_index (self->spans, ShmvizSpan, self->spans->len - 1).start_ns;
+    }
+  self->col_now_ns = self->now_ns;
+  self->col_valid = TRUE;
+}
+
+static float
+mark_size (ShmvizTimelineView *self,
+           float               lane_h)
+{
+  return CLAMP (lane_h * 0.8f, z (self, 10), z (self, 22));
+}
+
+/* Places the ticks of the anomalies new since the last frame, for lanes
+ * under 10 pixels.  One tick per lane per 0.6 mark widths: a burst reads
+ * as one. */
+static void
+update_ticks (ShmvizTimelineView *self,
+              float               lane_h,
+              guint64             t0,
+              guint64             t1)
+{
+  double npp = (double) self->span_ns / MAX (self->col_width, 1);
+  float mark = mark_size (self, lane_h);
+  gint64 lo = self->col_lo, hi = self->col_lo + self->col_width - 1;
+  guint i;
+
+  if (lane_h >= 10)
+    return;
+  if (self->tick_next == G_MAXUINT)
+    {
+      guint a = 0, b = self->anomalies->len;
+
+      while (a < b)
+        {
+          guint mid = (a + b) / 2;
+
+          if (g_array_index (self->anomalies, ShmvizAnomaly, mid).ts_ns + self->span_ns / 10 < t0)
+            a = mid + 1;
           else
+            b = mid;
+        }
+      self->tick_next = a;
+    }
+  for (i = self->tick_next; i < self->anomalies->len; i++)
+    {
+      const ShmvizAnomaly *a = &g_array_index (self->anomalies, ShmvizAnomaly, i);
+      double xc;
+      gint64 c;
+
+      if (a->ts_ns > t1)
+        break;
+      if (a->actor >= self->n_procs || a->ts_ns < t0)
+        continue;
+      xc = (double) (a->ts_ns - MIN (a->ts_ns, self->start_ns)) / npp;
+      if (xc - self->tick_last[a->actor] < mark * 0.6f)
+        continue;
+      self->tick_last[a->actor] = xc;
+      c = (gint64) floor (xc);
+      for (gint64 k = MAX (c - 1, lo); k <= MIN (c + 1, hi); k++)
+        self->ticks[(gsize) a->actor * self->col_width + k % self->col_width] = a->kind + 1;
+      self->dirty_lo = MIN (self->dirty_lo, MAX (c - 1, lo));
+    }
+  self->tick_next = i;
+}
+
+/* Paints column @x from @y0 to @y1 of a premultiplied ARGB32 image, the
+ * top and bottom pixels by their coverage, as cairo would. */
+static void
+paint_bar (guint32       *pixels,
+           int            stride,
+           int            height,
+           int            x,
+           float          y0,
+           float          y1,
+           const GdkRGBA *c)
+{
+  for (int r = MAX ((int) floorf (y0), 0); r < MIN ((int) ceilf (y1), height); r++)
+    {
+      float a = c->alpha * (MIN (y1, r + 1.0f) - MAX (y0, (float) r));
+      guint32 *px = pixels + (gsize) r * stride + x;
+      guint32 ca = (guint32) (a * 255 + 0.5f), cr = (guint32) (c->red * a * 255 + 0.5f);
+      guint32 cg = (guint32) (c->green * a * 255 + 0.5f), cb = (guint32) (c->blue * a * 255 + 0.5f);
+      guint32 keep = 255 - ca, d = *px;
+
+      if (a <= 0)
+        continue;
+      if (d == 0 || keep == 0)
+        *px = ca << 24 | cr << 16 | cg << 8 | cb;
+      else
+        *px = ((((d >> 24) & 255) * keep / 255 + ca) << 24) | ((((d >> 16) & 255) * keep / 255 + cr) << 16) |
+              ((((d >> 8) & 255) * keep / 255 + cg) << 8) | ((d & 255) * keep / 255 + cb);
+    }
+}
+
+/* Whether a column in @state goes into the lanes image; the rest (the
+ * stripes of waiting, the hollow bar of stopped, in lanes tall enough to
+ * show them) are drawn as nodes over it. */
+static gboolean
+in_image (guint8 state,
+          float  lane_h)
+{
+  return bar_height (state) > 0 && (lane_h < 8 || (state != SHMVIZ_VIEW_WAITING && state != SHMVIZ_VIEW_STOPPED));
+}
+
+/* Calls draw_bar() for each run of equal columns that @image_too (or,
+ * when FALSE, only that the image leaves out) and returns how many runs
+ * there are. */
+static guint
+draw_runs (ShmvizTimelineView    *self,
+           GtkSnapshot           *snapshot,
+           const graphene_rect_t *area,
+           float                  ox,
+           float                  lane_h,
+           gboolean               image_too)
+{
+  int width = self->col_width;
+  guint n = 0;
+
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      const guint8 *lane = self->cols + (gsize) p * width;
+      float y = area->origin.y + p * lane_h;
+      int run = 0;
+
+      for (int k = 1; k <= width; k++)
+        {
+          guint8 state = lane[(self->col_lo + run) % width];
+
+          if (k < width && lane[(self->col_lo + k) % width] == state)
+            continue;
+          if (state > 0 && state < SHMVIZ_N_VIEW_STATES)
             {
-              if (done_x0 >= 0)
-                draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
-              done_x0 = pend_x0;
-              done_x1 = px1;
-              done_state = pend_state;
+              n++;
+              if (snapshot != NULL && (image_too || !in_image (state, lane_h)))
+                draw_bar (self, snapshot, state, ox + run, ox + k, y, lane_h);
+            }
+          run = k;
+        }
+    }
+  return n;
+}
+
+/* Draws the columns.  A few runs of equal columns are a few bars; many
+ * go into an image, one pixel column per column and stored by absolute
+ * column modulo the width like the states, so a frame repaints only the
+ * columns that changed or scrolled in and the image is drawn in two
+ * pieces.  An image, not one node per bar: tens of thousands of bars at
+ * 128 processes would cost the cairo renderer a save, a pattern and a fill
+ * apiece; and not a GdkTexture, which GTK 4.8 converts pixel by pixel on
+ * every draw. */
+static void
+draw_lanes (ShmvizTimelineView    *self,
+            GtkSnapshot           *snapshot,
+            const graphene_rect_t *area,
+            float                  ox,
+            float                  lane_h)
+{
+  int width = self->col_width;
+  float oy = floorf (area->origin.y), lane_top = area->origin.y - oy;
+  int height = MAX (1, (int) ceilf (lane_top + self->n_procs * lane_h + 1));
+  guint32 *pixels;
+  int stride;
+  gint64 from, to = self->col_lo + width;
+
+  /* Below this an image (its upload, and its copy for the frame before)
+   * costs more than the bars. */
+  if (draw_runs (self, NULL, area, ox, lane_h, TRUE) <= 1500)
+    {
+      draw_runs (self, snapshot, area, ox, lane_h, TRUE);
+      for (guint p = 0; p < self->n_procs && lane_h < 10; p++)
+        {
+          const guint8 *ticks = self->ticks + (gsize) p * width;
+          int run = 0;
+
+          for (int k = 1; k <= width; k++)
+            {
+              guint8 kind = ticks[(self->col_lo + run) % width];
+
+              if (k < width && ticks[(self->col_lo + k) % width] == kind)
+                continue;
+              if (kind > 0)
+                gtk_snapshot_append_color (snapshot, shmviz_palette_anomaly (self->palette, kind - 1),
+                                           &GRAPHENE_RECT_INIT (ox + run, area->origin.y + p * lane_h - 1, k - run,
+                                                                lane_h + 2));
+              run = k;
             }
         }
-      pend_x0 = x0;
-      pend_x1 = x1;
-      pend_state = sp->state;
+      self->dirty_lo = G_MININT64;
+      return;
     }
-  if (pend_x0 >= 0)
-    {
-      float px1 = MAX (pend_x1, pend_x0 + 1);
 
-      if (done_x0 >= 0 && done_state == pend_state && pend_x0 <= done_x1 + 0.5f)
-        done_x1 = MAX (done_x1, px1);
-      else
+  if (self->lanes_image == NULL || cairo_image_surface_get_width (self->lanes_image) != width ||
+      cairo_image_surface_get_height (self->lanes_image) != height)
+    {
+      g_clear_pointer (&self->lanes_image, cairo_surface_destroy);
+      self->lanes_image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      self->dirty_lo = G_MININT64;
+    }
+  /* Also hands last frame's node its own copy before we write. */
+  cairo_surface_flush (self->lanes_image);
+  pixels = (guint32 *) cairo_image_surface_get_data (self->lanes_image);
+  stride = cairo_image_surface_get_stride (self->lanes_image) / 4;
+  from = MAX (self->dirty_lo, self->col_lo);
+  for (gint64 c = from; c < to; c++)
+    {
+      int x = (int) (c % width);
+
+      for (int r = 0; r < height; r++)
+        pixels[(gsize) r * stride + x] = 0;
+      for (guint p = 0; p < self->n_procs; p++)
         {
-          if (done_x0 >= 0)
-            draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
-          done_x0 = pend_x0;
-          done_x1 = px1;
-          done_state = pend_state;
+          guint8 state = self->cols[(gsize) p * width + x];
+          float h, y;
+
+          if (!in_image (state, lane_h))
+            continue;
+          h = MAX (1.0f, lane_h * bar_height (state));
+          y = lane_top + p * lane_h + (lane_h - h) / 2;
+          paint_bar (pixels, stride, height, x, y, y + h, shmviz_palette_view_state (self->palette, state));
+        }
+      /* Ticks last: they reach a pixel into the lanes either side. */
+      for (guint p = 0; p < self->n_procs && lane_h < 10; p++)
+        {
+          guint8 kind = self->ticks[(gsize) p * width + x];
+          float y = lane_top + p * lane_h;
+
+          if (kind > 0)
+            paint_bar (pixels, stride, height, x, y - 1, y + lane_h + 1, shmviz_palette_anomaly (self->palette, kind - 1));
         }
     }
-  if (done_x0 >= 0)
-    draw_bar (self, snapshot, done_state, done_x0, done_x1, y, lane_h);
+  cairo_surface_mark_dirty (self->lanes_image);
+  self->dirty_lo = G_MAXINT64;
+
+  {
+    cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (ox, oy, width, height));
+    int k = (int) (self->col_lo % width);
+
+    cairo_set_source_surface (cr, self->lanes_image, ox - k, oy);
+    cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+    cairo_rectangle (cr, ox, oy, width - k, height);
+    cairo_fill (cr);
+    if (k > 0)
+      {
+        cairo_set_source_surface (cr, self->lanes_image, ox + width - k, oy);
+        cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+        cairo_rectangle (cr, ox + width - k, oy, k, height);
+        cairo_fill (cr);
+      }
+    cairo_destroy (cr);
+  }
+
+  /* Tall lanes: runs of waiting and stopped get their patterns. */
+  if (lane_h >= 8)
+    draw_runs (self, snapshot, area, ox, lane_h, FALSE);
 }
 
 static void
@@ -357,8 +699,9 @@ draw_anomalies (ShmvizTimelineView    *self,
                 guint64                t0,
                 guint64                t1)
 {
-  double scale = area->size.width / (double) (t1 - t0);
-  float mark = CLAMP (lane_h * 0.8f, z (self, 10), z (self, 22));
+  double npp = (double) self->span_ns / MAX (self->col_width, 1);
+  double x_base = floorf (area->origin.x) - (double) self->col_lo;
+  float mark = mark_size (self, lane_h);
   g_autofree float *last_x = g_new0 (float, self->n_procs + 1);
   guint lo = 0, hi = self->anomalies->len;
 
@@ -385,20 +728,14 @@ draw_anomalies (ShmvizTimelineView    *self,
 
       if (a->ts_ns < t0 || a->ts_ns > t1)
         continue;
-      x = area->origin.x + (float) ((a->ts_ns - t0) * scale);
+      /* Ticks are drawn with the lanes. */
+      if (lane < self->n_procs && lane_h < 10)
+        continue;
+      x = (float) (x_base + (double) (a->ts_ns - MIN (a->ts_ns, self->start_ns)) / npp);
       /* One mark per lane per mark width: a burst reads as one. */
       if (x - last_x[lane] < mark * 0.6f)
         continue;
       last_x[lane] = x;
-      if (lane < self->n_procs && lane_h < 10)
-        {
-          /* Lanes a few pixels high: a tick across the lane in the anomaly
-           * colour; a triangle would not read and costs a cairo node. */
-          gtk_snapshot_append_color (snapshot, shmviz_palette_anomaly (self->palette, a->kind),
-                                     &GRAPHENE_RECT_INIT (x - 1.5f, area->origin.y + lane * lane_h - 1, 3,
-                                                          lane_h + 2));
-          continue;
-        }
       y = lane < self->n_procs ? area->origin.y + lane * lane_h + lane_h / 2 - mark / 2 : area->origin.y - mark;
       shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE,
                                    &GRAPHENE_RECT_INIT (x - mark / 2, y, mark, mark),
@@ -461,14 +798,18 @@ build_node (ShmvizTimelineView *self,
   graphene_rect_t area;
   guint64 t1 = right_edge (self), t0 = t1 - MIN (t1, self->span_ns);
   float lane_h;
-  double step;
+  double step, npp, x_base;
 
   plot_area (self, &area);
+  lane_h = self->n_procs > 0 ? MIN (z (self, 34), area.size.height / self->n_procs) : area.size.height;
+  /* Bars, grid, marks and "now" all place time by the same whole-pixel
+   * columns. */
+  update_columns (self, MAX (1, (int) area.size.width), lane_h, t0, t1);
+  npp = (double) self->span_ns / self->col_width;
+  x_base = floorf (area.origin.x) - (double) self->col_lo;
   if (shmviz_palette_is_dark (self->palette))
     gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
                                &GRAPHENE_RECT_INIT (0, 0, w, h));
-
-  lane_h = self->n_procs > 0 ? MIN (z (self, 34), area.size.height / self->n_procs) : area.size.height;
 
   /* Lanes: alternate shading and the process name in its colour. */
   for (guint p = 0; p < self->n_procs; p++)
@@ -507,7 +848,7 @@ build_node (ShmvizTimelineView *self,
     gtk_snapshot_append_color (snapshot, line, &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y - 1, area.size.width, 1));
     for (double t = first; t <= (double) t1; t += step)
       {
-        float x = area.origin.x + (float) ((t - t0) / (double) (t1 - t0) * area.size.width);
+        float x = (float) (x_base + (t - (double) self->start_ns) / npp);
         char label[64];
 
         if (t < (double) t0)
@@ -523,9 +864,9 @@ build_node (ShmvizTimelineView *self,
   if (self->model != NULL)
     {
       gtk_snapshot_push_clip (snapshot, &area);
-      for (guint p = 0; p < self->n_procs; p++)
-        draw_lane (self, snapshot, p, &area, area.origin.y + p * lane_h, lane_h, t0, t1);
       fetch_anomalies (self);
+      update_ticks (self, lane_h, t0, t1);
+      draw_lanes (self, snapshot, &area, floorf (area.origin.x), lane_h);
       draw_anomalies (self, snapshot, &area, lane_h, t0, t1);
       gtk_snapshot_pop (snapshot);
     }
@@ -533,7 +874,7 @@ build_node (ShmvizTimelineView *self,
   /* "Now", at the right edge once the run is longer than the view. */
   if (self->now_ns >= t0 && self->now_ns <= t1)
     {
-      float x = area.origin.x + (float) ((double) (self->now_ns - t0) / (double) (t1 - t0) * area.size.width);
+      float x = (float) (x_base + (double) (self->now_ns - self->start_ns) / npp);
 
       gtk_snapshot_append_color (snapshot, shmviz_palette_accent (self->palette, dark),
                                  &GRAPHENE_RECT_INIT (MIN (x, area.origin.x + area.size.width - z (self, 2)),
@@ -889,6 +1230,11 @@ shmviz_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->model, shmviz_model_unref);
   g_clear_pointer (&self->node, gsk_render_node_unref);
   g_clear_pointer (&self->spans, g_array_unref);
+  g_clear_pointer (&self->cols, g_free);
+  g_clear_pointer (&self->col_since, g_free);
+  g_clear_pointer (&self->ticks, g_free);
+  g_clear_pointer (&self->tick_last, g_free);
+  g_clear_pointer (&self->lanes_image, cairo_surface_destroy);
   g_clear_pointer (&self->anomalies, g_array_unref);
   g_clear_pointer (&self->text, shmviz_text_cache_free);
   g_free (self->palette);

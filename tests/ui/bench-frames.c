@@ -1,16 +1,21 @@
 /* bench-frames.c — frame times of the three views under a live stream
  *
- * A 1920×1080 window with the buffer, process and timeline views, fed a
- * synthetic model that changes every frame, at 8/256/4096 slots and
- * 2/16/128 processes.  Prints, per configuration, the median and 99th
+ * What it measures: a 1920×1080 undecorated window holding the buffer,
+ * process and timeline views in two panes (the window's drawing areas,
+ * without its header bar, sidebar, race log and totals, and without
+ * worker processes: the engine's own cost is measured by build-aux/bench),
+ * fed a synthetic model that changes every frame, at 8/256/4096 slots and
+ * 2/16/128 processes.  Every frame is a whole-window frame: GTK renders the
+ * window's damage, and the figures include layout, snapshot and the cairo
+ * renderer's drawing.  Prints, per configuration, the median and 99th
  * percentile of the interval between frames (from the frame clock) and of
  * the time spent painting (before-paint to after-paint, in wall-clock time
  * and in the main thread's CPU time, which a loaded machine does not
- * inflate), then the main
- * loop's CPU use over 2 s once the stream stops.  It prints figures and
- * never fails on timing.  Run it through build-aux/bench-frames;
- * BENCH_ONLY=4096x128 limits it to some configurations, BENCH_HIDE=buffer
- * leaves views out.
+ * inflate), then the main loop's CPU use over 2 s once the stream stops.
+ * It prints figures and never fails on timing.  Run it through
+ * build-aux/bench-frames; BENCH_ONLY=4096x128 limits it to some
+ * configurations, BENCH_HIDE=buffer leaves views out, BENCH_PNG=DIR saves
+ * the window at the end of each configuration to compare pictures.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -205,6 +210,35 @@ run_for (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* BENCH_PNG=DIR: the window as drawn at the end of each configuration, to
+ * compare before and after an optimisation by eye. */
+static void
+save_png (Bench      *b,
+          const char *name)
+{
+  const char *dir = g_getenv ("BENCH_PNG");
+  int w = gtk_widget_get_width (b->window), h = gtk_widget_get_height (b->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+
+  if (dir == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (b->window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (b->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_build_filename (dir, name, NULL);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_printerr ("bench-frames: could not write %s\n", path);
+}
+
 static void
 run_config (Bench *b,
             guint  n_slots,
@@ -245,6 +279,11 @@ run_config (Bench *b,
   b->last_frame = 0;
   run_for (seconds * 1000);
   b->feeding = FALSE;
+  {
+    g_autofree char *name = g_strdup_printf ("bench-%ux%u.png", n_slots, n_procs);
+
+    save_png (b, name);
+  }
 
   percentiles (b->intervals, &im, &ip);
   percentiles (b->paints, &pm, &pp);

@@ -428,6 +428,104 @@ test_buffer_view (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* Pixels of @view, rendered as render_to_png() does, within 3 of @c per
+ * channel: all of them, and those in the bottom row. */
+static void
+count_color (GtkWidget     *view,
+             const GdkRGBA *c,
+             guint         *all,
+             guint         *bottom)
+{
+  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  int want[3] = { (int) (c->blue * 255 + 0.5f), (int) (c->green * 255 + 0.5f), (int) (c->red * 255 + 0.5f) };
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (view)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+  *all = *bottom = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *px = pixels + ((gsize) y * w + x) * 4;
+
+        if (px[3] == 255 && ABS (px[0] - want[0]) <= 3 && ABS (px[1] - want[1]) <= 3 && ABS (px[2] - want[2]) <= 3)
+          {
+            (*all)++;
+            if (y == h - 1)
+              (*bottom)++;
+          }
+      }
+}
+
+/* @view's pixels as render_to_png() draws them; free with g_free(). */
+static guchar *
+render_pixels (GtkWidget *view)
+{
+  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guchar *pixels;
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (view)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+  return pixels;
+}
+
+/* A short view: the `out` tag under the ring stays whole inside it. */
+static void
+test_buffer_view_short (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  GtkWidget *window;
+  Stream s;
+  guint all, bottom;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 8, 4, 2);
+  for (guint i = 0; i < 5; i++)
+    produce (&s, i % 2, i / 2 + 1, TRUE, i, SHMVIZ_SLOT_EMPTY, 0);
+  for (guint i = 0; i < 4; i++)
+    consume (&s, 2 + i % 2, i, SHMVIZ_ITEM_ID (i % 2, i / 2 + 1));
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+  /* out points at slot 4 of 8: the bottom of the ring. */
+  g_assert_cmpuint (snap.out % 8, ==, 4);
+
+  window = show_in_window (view, 700, 260);
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (view), &snap);
+  iterate (700);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-short.png"), >, 20);
+  count_color (view, shmviz_palette_slot_state ("default", SHMVIZ_SLOT_READING), &all, &bottom);
+  /* The tag is drawn (more than its arrow) and does not run off the bottom. */
+  g_assert_cmpuint (all, >, 600);
+  g_assert_cmpuint (bottom, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
 /* 4096 slots, mostly full: cells shrink, labels hide, and it still draws. */
 static void
 test_buffer_view_large (void)
@@ -625,6 +723,88 @@ test_timeline_view (void)
 
 /* The views keep their own copy: the caller may reuse or free the
  * snapshot right after handing it over. */
+/* The timeline keeps its lanes across frames and adds only what is new:
+ * after a run that scrolled it many times over, it must draw exactly what
+ * it draws when it rebuilds everything from the model.  @pairs producer
+ * and consumer pairs: 2 draws bars, 32 (thin lanes, thousands of runs)
+ * the image. */
+static void
+check_timeline_incremental (guint pairs)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap = { 0 };
+  GtkWidget *view = shmviz_timeline_view_new ();
+  ShmvizTimelineView *tv = SHMVIZ_TIMELINE_VIEW (view);
+  GtkWidget *window;
+  g_autofree guchar *kept = NULL;
+  g_autofree guchar *rebuilt = NULL;
+  g_autofree guint64 *seq = g_new0 (guint64, pairs);
+  guint differ = 0, nonblank = 0;
+  gsize n;
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = pairs;
+  sc.n_consumers = pairs;
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+  shmviz_timeline_view_set_model (tv, model);
+  window = show_in_window (view, 1000, 300);
+  /* 10 ms a step, about 0.2 s a pair: the view scrolls twice over or more. */
+  shmviz_timeline_view_set_span_ns (tv, G_GUINT64_CONSTANT (2000000000) * pairs);
+  stream_init (&s, 8, 2 * pairs, pairs);
+  for (guint round = 0; round < 50; round++)
+    {
+      g_array_set_size (s.events, 0);
+      for (guint p = 0; p < pairs; p++)
+        {
+          guint slot = s.in;
+
+          produce (&s, p, ++seq[p], TRUE, slot, SHMVIZ_SLOT_EMPTY, 0);
+          consume (&s, pairs + p, slot, SHMVIZ_ITEM_ID (p, seq[p]));
+        }
+      shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+      shmviz_model_snapshot (model, &snap);
+      shmviz_timeline_view_set_snapshot (tv, &snap);
+      iterate (20);
+    }
+  g_array_unref (s.events);
+  iterate (100);
+  kept = render_pixels (view);
+
+  /* Another span and back: everything is built again from the model. */
+  shmviz_timeline_view_set_span_ns (tv, G_GUINT64_CONSTANT (2400000000) * pairs);
+  iterate (50);
+  shmviz_timeline_view_set_span_ns (tv, G_GUINT64_CONSTANT (2000000000) * pairs);
+  iterate (100);
+  rebuilt = render_pixels (view);
+  {
+    g_autofree char *name = g_strdup_printf ("view-timeline-incremental-%u.png", pairs);
+
+    g_assert_cmpuint (render_to_png (view, name), >, 10);
+  }
+
+  n = (gsize) gtk_widget_get_width (view) * gtk_widget_get_height (view);
+  for (gsize i = 0; i < n; i++)
+    {
+      differ += memcmp (kept + i * 4, rebuilt + i * 4, 4) != 0;
+      nonblank += rebuilt[i * 4 + 3] != 0;
+    }
+  g_assert_cmpuint (nonblank, >, n / 10);
+  g_assert_cmpuint (differ, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+static void
+test_timeline_incremental (void)
+{
+  check_timeline_incremental (2);
+  check_timeline_incremental (32);
+}
+
 static void
 test_snapshot_ownership (void)
 {
@@ -676,10 +856,12 @@ main (int   argc,
   g_test_add_func ("/ui/views/text-cache", test_text_cache);
   g_test_add_func ("/ui/views/buffer", test_buffer_view);
   g_test_add_func ("/ui/views/buffer-4096", test_buffer_view_large);
+  g_test_add_func ("/ui/views/buffer-short", test_buffer_view_short);
   g_test_add_func ("/ui/views/processes", test_process_view);
   g_test_add_func ("/ui/views/processes-deadlock", test_process_view_deadlock);
   g_test_add_func ("/ui/views/processes-128", test_process_view_many);
   g_test_add_func ("/ui/views/timeline", test_timeline_view);
+  g_test_add_func ("/ui/views/timeline-incremental", test_timeline_incremental);
   g_test_add_func ("/ui/views/snapshot-ownership", test_snapshot_ownership);
 
   return g_test_run ();
