@@ -1087,6 +1087,17 @@ draw_flights (ShmvizBufferView *self,
       x = sx + (ex - sx) * t;
       y = sy + (ey - sy) * t;
       fill = *item_color (self, f->item, SHMVIZ_SLOT_FULL);
+
+      /* The slot shows the item from the moment it was written, while its
+       * chip is still on the way: veil the slot until the chip lands, or
+       * the same item reads twice, like a duplicate. */
+      if (f->kind == SHMVIZ_EV_WRITE_SLOT && self->cell_size >= 16)
+        {
+          GdkRGBA veil = *shmviz_palette_background (self->palette, dark);
+
+          veil.alpha = 0.8f * (1 - t);
+          shmviz_draw_rounded_fill (snapshot, &c->rect, c->rect.size.width * 0.18f, &veil);
+        }
       /* An item arriving lands at full strength; a leaving one fades. */
       fill.alpha = f->kind == SHMVIZ_EV_WRITE_SLOT ? 0.95f : 0.95f * (1 - t * 0.6f);
 
