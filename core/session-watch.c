@@ -121,8 +121,8 @@ static void
 check_watchdog (ShmvizSession *self,
                 guint64        now)
 {
-  /* Not before the start, a pause or a barrier: nobody moved then by
-   * design. */
+  /* Not before the start, a pause, a barrier or the last step counted:
+   * nobody moved then by design, or somebody did. */
   guint64 newest = self->watch_since;
   gboolean any_live = FALSE;
 
@@ -138,7 +138,7 @@ check_watchdog (ShmvizSession *self,
       if (steps != self->steps_seen[i])
         {
           self->steps_seen[i] = steps;
-          newest = now;
+          self->watch_since = newest = now;
         }
       newest = MAX (newest, self->last_ts[i]);
       any_live |= !_shmviz_session_proc_gone (self, i);
