@@ -1,13 +1,15 @@
 /* test-lockfree.c — the lock-free mode with real processes
  *
  * Vyukov's queue under real contention: conservation with 4 × 4, a stress
- * run of 16 × 16 on 4 slots, and live switches in and out of the mode
+ * run of 16 × 16 on 4 slots, 3 × 3 all on one CPU (where every wait must
+ * let the other side run), and live switches in and out of the mode
  * through the barrier.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -189,7 +191,8 @@ assert_clean (Fixture            *f,
   g_assert_false (f->out_of_order);
 }
 
-/* @data: "PxC/slots/items" */
+/* @data: "PxC/slots/items", or "PxC/slots/items/1cpu" to run the whole
+ * session (workers inherit the affinity) on one CPU. */
 static void
 test_conserve (Fixture       *f,
                gconstpointer  data)
@@ -197,13 +200,31 @@ test_conserve (Fixture       *f,
   ShmvizScenario sc;
   ShmvizTotals t;
   guint n_items;
+  cpu_set_t saved, one;
+  gboolean pinned = g_str_has_suffix (data, "/1cpu");
 
   init_scenario (&sc);
   g_assert_cmpint (sscanf (data, "%ux%u/%u/%u", &sc.n_producers, &sc.n_consumers, &sc.n_slots, &n_items), ==, 4);
   sc.items = n_items;
 
+  if (pinned)
+    {
+      int cpu = -1;
+
+      g_assert_cmpint (sched_getaffinity (0, sizeof saved, &saved), ==, 0);
+      for (int i = 0; i < CPU_SETSIZE && cpu < 0; i++)
+        if (CPU_ISSET (i, &saved))
+          cpu = i;
+      g_assert_cmpint (cpu, >=, 0);
+      CPU_ZERO (&one);
+      CPU_SET (cpu, &one);
+      g_assert_cmpint (sched_setaffinity (0, sizeof one, &one), ==, 0);
+    }
+
   start (f, &sc);
   run_until_finished (f, 240);
+  if (pinned)
+    g_assert_cmpint (sched_setaffinity (0, sizeof saved, &saved), ==, 0);
 
   shmviz_model_get_totals (shmviz_session_get_model (f->session), &t);
   assert_clean (f, &t);
@@ -349,6 +370,8 @@ main (int    argc,
   g_test_add ("/lockfree/stress-16x16-4-slots", Fixture, "16x16/4/200000",
               fixture_setup, test_conserve, fixture_teardown);
   g_test_add ("/lockfree/conservation-1x1-1-slot", Fixture, "1x1/1/50000",
+              fixture_setup, test_conserve, fixture_teardown);
+  g_test_add ("/lockfree/conservation-3x3-one-cpu", Fixture, "3x3/4/50000/1cpu",
               fixture_setup, test_conserve, fixture_teardown);
   g_test_add ("/lockfree/switch-live", Fixture, NULL,
               fixture_setup, test_switch_live, fixture_teardown);
