@@ -104,6 +104,8 @@ struct _ShmvizBufferView
   guint64 *flash_seen;        /* n_slots */
   gint64 *flash_start;        /* n_slots */
   GArray *flashing;           /* guint slot indices with a live flash */
+  gboolean damage_parity;
+  guint frame_rebuilt;        /* cells rebuilt for this frame's snapshot */
   guint tick_id;
 
   char *description;          /* of the focused slot, as last announced */
@@ -1051,6 +1053,36 @@ ease_out (float t)
   return 1 - (1 - t) * (1 - t) * (1 - t);
 }
 
+/* GTK 4.8's render-node diff gives up once the damage holds more than 30
+ * rectangles and then damages every ancestor whole: the entire window, a
+ * full 1920×1080 cairo redraw that doubles the frame.  Changed cells,
+ * chips and flashes scattered over the view make just such a region (and
+ * each of its bands counts twice beside the process view's cards), so
+ * past this many the view is damaged as one rectangle instead. */
+#define COARSE_DAMAGE_ITEMS 8
+
+static void
+coarse_damage (ShmvizBufferView *self,
+               GtkSnapshot      *snapshot)
+{
+  guint n_moving = self->flashing->len + self->frame_rebuilt;
+  GdkRGBA clear = { 0, 0, 0, 0 };
+
+  for (guint p = 0; p < self->n_procs && n_moving <= COARSE_DAMAGE_ITEMS; p++)
+    n_moving += self->flights[p].start_us != 0;
+  if (n_moving <= COARSE_DAMAGE_ITEMS)
+    return;
+
+  /* Appended first, so its rectangle swallows the others.  A clear colour
+   * draws nothing (cairo skips it), but one unlike the last frame's makes
+   * the diff damage its whole bounds. */
+  self->damage_parity = !self->damage_parity;
+  clear.red = self->damage_parity;
+  gtk_snapshot_append_color (snapshot, &clear,
+                             &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                                  gtk_widget_get_height (GTK_WIDGET (self))));
+}
+
 static void
 draw_flights (ShmvizBufferView *self,
               GtkSnapshot      *snapshot,
@@ -1355,14 +1387,16 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
       g_free (self->static_palette);
       self->static_palette = g_strdup (self->palette);
     }
+  self->frame_rebuilt = 0;
   if (self->cells_node == NULL || self->slots_node == NULL || self->cells_generation != self->generation)
     {
       g_clear_pointer (&self->cells_node, gsk_render_node_unref);
-      update_cells (self, dark);
+      self->frame_rebuilt = update_cells (self, dark);
       self->cells_node = build_pointers (self, dark);
       self->cells_generation = self->generation;
     }
 
+  coarse_damage (self, snapshot);
   gtk_snapshot_append_node (snapshot, self->static_node);
   gtk_snapshot_append_node (snapshot, self->slots_node);
   gtk_snapshot_append_node (snapshot, self->cells_node);

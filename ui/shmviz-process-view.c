@@ -62,6 +62,7 @@ struct _ShmvizProcessView
   guint64 *card_keys;
   guint cards_alloc;
   gboolean cards_dark;
+  gboolean damage_parity;
   char *description;
   ShmvizTextCache *text;
 };
@@ -805,6 +806,27 @@ card_key (ShmvizProcessView *self,
   return h;
 }
 
+/* GTK 4.8's render-node diff gives up once the damage holds more than 30
+ * rectangles, and then damages every ancestor whole: the entire window,
+ * a full 1920×1080 cairo redraw that doubles the frame.  Many changed
+ * cards scattered over the view make just such a region, so past this
+ * many the view is damaged as one rectangle instead. */
+#define COARSE_DAMAGE_CARDS 8
+
+static guint
+count_changed_cards (ShmvizProcessView *self,
+                     gboolean           dark)
+{
+  guint changed = 0;
+
+  if (dark != self->cards_dark)
+    return self->n_procs;
+  for (guint p = 0; p < self->n_procs && changed <= COARSE_DAMAGE_CARDS; p++)
+    if (p >= self->cards_alloc || self->card_nodes[p] == NULL || self->card_keys[p] != card_key (self, p))
+      changed++;
+  return changed;
+}
+
 static GskRenderNode *
 build_node (ShmvizProcessView *self,
             gboolean           dark)
@@ -813,6 +835,18 @@ build_node (ShmvizProcessView *self,
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   float m = z (self, 12);
   int head_px = (int) z (self, 18);
+
+  if (count_changed_cards (self, dark) > COARSE_DAMAGE_CARDS)
+    {
+      /* Drawn first, so its rectangle swallows the cards' own.  A clear
+       * colour draws nothing (cairo skips it), but one unlike the last
+       * frame's makes the diff damage its whole bounds. */
+      GdkRGBA clear = { 0, 0, 0, 0 };
+
+      self->damage_parity = !self->damage_parity;
+      clear.red = self->damage_parity;
+      gtk_snapshot_append_color (snapshot, &clear, &GRAPHENE_RECT_INIT (0, 0, self->geo_width, self->geo_height));
+    }
 
   if (shmviz_palette_is_dark (self->palette))
     gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),

@@ -19,7 +19,12 @@
  * never fails on timing.  Run it through build-aux/bench-window;
  * BENCH_ONLY=4096x128 limits it to some configurations, BENCH_PNG=DIR saves
  * the window at the end of each configuration, BENCH_RENICE=1 runs the
- * workers at nice 19 (see below).
+ * workers at nice 19 (see below).  It also splits each frame's CPU by
+ * frame-clock phase (update, layout, paint), over all frames and over the
+ * slowest 5 %; BENCH_FRAME_LOG=FILE writes every frame's CLOCK_MONOTONIC
+ * span and CPU, to pick the slow frames out of a
+ * `perf record -k CLOCK_MONOTONIC`; BENCH_TREE=1 prints the redraw cost of
+ * every large widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +32,7 @@
 
 #include "known-warnings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -38,6 +44,8 @@
 #include "shmviz-application.h"
 #include "shmviz-buffer-view.h"
 #include "shmviz-process-view.h"
+#include "shmviz-race-log.h"
+#include "shmviz-totals-bar.h"
 #include "shmviz-window.h"
 #include "ui-test.h"
 
@@ -51,6 +59,13 @@ typedef struct {
   GArray *intervals;           /* gint64 µs */
   GArray *paints;              /* gint64 µs */
   GArray *paint_cpu;           /* gint64 µs of the main thread's CPU */
+  /* Where each frame's CPU went, by frame-clock phase: update (tick
+   * callbacks, the window's snapshot copy and label updates), layout
+   * (measure and allocate), paint (snapshot and cairo rendering). */
+  gint64 phase_mark;
+  gint64 phase[3];
+  GArray *phases;              /* gint64[3] µs per frame */
+  FILE *frame_log;
 } Bench;
 
 /* The main thread's CPU: on a loaded machine wall-clock figures include
@@ -81,6 +96,40 @@ before_paint_cb (GdkFrameClock *clock,
 {
   b->paint_start = g_get_monotonic_time ();
   b->paint_cpu_start = thread_cpu_us ();
+  b->phase_mark = b->paint_cpu_start;
+  b->phase[0] = b->phase[1] = b->phase[2] = 0;
+}
+
+/* Connected after GTK's own handlers, so each marks the end of a phase. */
+static void
+phase_end (Bench *b,
+           guint  phase)
+{
+  gint64 now = thread_cpu_us ();
+
+  b->phase[phase] += now - b->phase_mark;
+  b->phase_mark = now;
+}
+
+static void
+update_done_cb (GdkFrameClock *clock,
+                Bench         *b)
+{
+  phase_end (b, 0);
+}
+
+static void
+layout_done_cb (GdkFrameClock *clock,
+                Bench         *b)
+{
+  phase_end (b, 1);
+}
+
+static void
+paint_done_cb (GdkFrameClock *clock,
+               Bench         *b)
+{
+  phase_end (b, 2);
 }
 
 static void
@@ -97,7 +146,14 @@ after_paint_cb (GdkFrameClock *clock,
     g_array_append_val (b->intervals, (gint64) { frame - b->last_frame });
   g_array_append_val (b->paints, paint);
   g_array_append_val (b->paint_cpu, cpu);
+  g_array_append_vals (b->phases, b->phase, 3);
   b->last_frame = frame;
+
+  /* BENCH_FRAME_LOG=FILE: each frame's CLOCK_MONOTONIC span and CPU, to
+   * pick the slow frames out of a `perf record -k CLOCK_MONOTONIC`. */
+  if (b->frame_log != NULL)
+    fprintf (b->frame_log, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+             b->paint_start, b->paint_start + paint, cpu);
 }
 
 static int
@@ -248,6 +304,57 @@ redraw_ms (GtkWidget *view)
   return median;
 }
 
+static int
+compare_frame_cpu (const void *a,
+                   const void *c)
+{
+  const gint64 *x = a, *y = c;
+  gint64 sx = x[0] + x[1] + x[2], sy = y[0] + y[1] + y[2];
+
+  return sx < sy ? -1 : sx > sy;
+}
+
+/* Mean CPU per phase over all frames and over the slowest 5 %: what the
+ * slow frames do differently. */
+static void
+print_phases (Bench *b)
+{
+  guint n = b->phases->len / 3, slow;
+  gint64 *f = (gint64 *)(gpointer) b->phases->data;
+  double all[3] = { 0 }, tail[3] = { 0 };
+
+  if (n == 0)
+    return;
+  qsort (f, n, 3 * sizeof (gint64), compare_frame_cpu);
+  slow = MAX (1, n / 20);
+  for (guint i = 0; i < n; i++)
+    for (guint k = 0; k < 3; k++)
+      {
+        all[k] += f[3 * i + k];
+        if (i >= n - slow)
+          tail[k] += f[3 * i + k];
+      }
+  g_print ("%*s CPU per frame by phase (update / layout / paint), mean: all %.2f / %.2f / %.2f ms, "
+           "slowest 5 %% %.2f / %.2f / %.2f ms\n", 15, "",
+           all[0] / n / 1000, all[1] / n / 1000, all[2] / n / 1000,
+           tail[0] / slow / 1000, tail[1] / slow / 1000, tail[2] / slow / 1000);
+}
+
+/* BENCH_TREE=1: the redraw cost of every large widget, to see where a
+ * whole-window redraw goes. */
+static void
+print_tree (GtkWidget *w,
+            int        depth)
+{
+  if (gtk_widget_get_width (w) * gtk_widget_get_height (w) < 20000 || !gtk_widget_get_mapped (w))
+    return;
+  g_print ("%*s%s %s %dx%d %.2f ms\n", 2 * depth, "", G_OBJECT_TYPE_NAME (w),
+           gtk_widget_get_css_name (w), gtk_widget_get_width (w), gtk_widget_get_height (w),
+           redraw_ms (w));
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    print_tree (c, depth + 1);
+}
+
 static void
 run_config (ShmvizApplication *app,
             GSettings         *settings,
@@ -257,7 +364,7 @@ run_config (ShmvizApplication *app,
 {
   Bench b = { 0 };
   GdkFrameClock *clock;
-  gulong before_id, after_id;
+  gulong before_id, after_id, update_id, layout_id, paint_id;
   double im, ip, pm, pp, cm, cp;
   gint64 cpu0, cpu1, wall0, wall1, pcpu0, pcpu1;
   guint64 produced0, produced1;
@@ -273,6 +380,9 @@ run_config (ShmvizApplication *app,
   b.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.paints = g_array_new (FALSE, FALSE, sizeof (gint64));
   b.paint_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  b.phases = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (g_getenv ("BENCH_FRAME_LOG") != NULL)
+    b.frame_log = fopen (g_getenv ("BENCH_FRAME_LOG"), "a");
 
   b.window = shmviz_window_new (GTK_APPLICATION (app));
   g_signal_connect (b.window, "destroy", G_CALLBACK (window_destroyed), &b);
@@ -299,6 +409,9 @@ run_config (ShmvizApplication *app,
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (b.window));
   before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &b);
   after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &b);
+  update_id = g_signal_connect_after (clock, "update", G_CALLBACK (update_done_cb), &b);
+  layout_id = g_signal_connect_after (clock, "layout", G_CALLBACK (layout_done_cb), &b);
+  paint_id = g_signal_connect_after (clock, "paint", G_CALLBACK (paint_done_cb), &b);
 
   /* Warm up: first layouts, caches, geometry, timeline history. */
   ui_test_spin_for (1000);
@@ -342,12 +455,22 @@ run_config (ShmvizApplication *app,
              (t1 - t0) * 100.0 / (pcpu1 - pcpu0), (p1 - p0) * 100.0 / (pcpu1 - pcpu0));
   }
 
+  print_phases (&b);
+  if (g_getenv ("BENCH_TREE") != NULL)
+    print_tree (GTK_WIDGET (b.window), 0);
+  g_print ("%*s redraw (CPU, median of 30): whole window %.2f ms, race log %.2f ms, totals %.2f ms\n", 15, "",
+           redraw_ms (GTK_WIDGET (b.window)),
+           redraw_ms (ui_test_find_widget (GTK_WIDGET (b.window), SHMVIZ_TYPE_RACE_LOG)),
+           redraw_ms (ui_test_find_widget (GTK_WIDGET (b.window), SHMVIZ_TYPE_TOTALS_BAR)));
   g_print ("%*s redraw of one whole view (CPU, median of 30): buffer %.2f ms, processes %.2f ms\n", 15, "",
            redraw_ms (ui_test_find_widget (GTK_WIDGET (b.window), SHMVIZ_TYPE_BUFFER_VIEW)),
            redraw_ms (ui_test_find_widget (GTK_WIDGET (b.window), SHMVIZ_TYPE_PROCESS_VIEW)));
 
   g_signal_handler_disconnect (clock, before_id);
   g_signal_handler_disconnect (clock, after_id);
+  g_signal_handler_disconnect (clock, update_id);
+  g_signal_handler_disconnect (clock, layout_id);
+  g_signal_handler_disconnect (clock, paint_id);
   gtk_window_close (GTK_WINDOW (b.window));
   if (!ui_test_spin_until (UI_TEST_CONDITION (window_is_destroyed), &b, 15000))
     g_error ("the window did not close");
@@ -357,6 +480,8 @@ run_config (ShmvizApplication *app,
   g_array_unref (b.intervals);
   g_array_unref (b.paints);
   g_array_unref (b.paint_cpu);
+  g_array_unref (b.phases);
+  g_clear_pointer (&b.frame_log, fclose);
 }
 
 int
