@@ -1053,34 +1053,21 @@ ease_out (float t)
   return 1 - (1 - t) * (1 - t) * (1 - t);
 }
 
-/* GTK 4.8's render-node diff gives up once the damage holds more than 30
- * rectangles and then damages every ancestor whole: the entire window, a
- * full 1920×1080 cairo redraw that doubles the frame.  Changed cells,
- * chips and flashes scattered over the view make just such a region (and
- * each of its bands counts twice beside the process view's cards), so
- * past this many the view is damaged as one rectangle instead. */
-#define COARSE_DAMAGE_ITEMS 8
-
+/* Changed cells, chips and flashes scattered over the view can make a
+ * damage region of many bands: see SHMVIZ_DRAW_COARSE_DAMAGE. */
 static void
 coarse_damage (ShmvizBufferView *self,
                GtkSnapshot      *snapshot)
 {
   guint n_moving = self->flashing->len + self->frame_rebuilt;
-  GdkRGBA clear = { 0, 0, 0, 0 };
 
-  for (guint p = 0; p < self->n_procs && n_moving <= COARSE_DAMAGE_ITEMS; p++)
+  for (guint p = 0; p < self->n_procs && n_moving <= SHMVIZ_DRAW_COARSE_DAMAGE; p++)
     n_moving += self->flights[p].start_us != 0;
-  if (n_moving <= COARSE_DAMAGE_ITEMS)
-    return;
-
-  /* Appended first, so its rectangle swallows the others.  A clear colour
-   * draws nothing (cairo skips it), but one unlike the last frame's makes
-   * the diff damage its whole bounds. */
-  self->damage_parity = !self->damage_parity;
-  clear.red = self->damage_parity;
-  gtk_snapshot_append_color (snapshot, &clear,
-                             &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
-                                                  gtk_widget_get_height (GTK_WIDGET (self))));
+  if (n_moving > SHMVIZ_DRAW_COARSE_DAMAGE)
+    shmviz_draw_damage_whole (snapshot,
+                              &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                                   gtk_widget_get_height (GTK_WIDGET (self))),
+                              &self->damage_parity);
 }
 
 static void

@@ -39,6 +39,21 @@ shmviz_draw_outline (GtkSnapshot           *snapshot,
 }
 
 void
+shmviz_draw_damage_whole (GtkSnapshot           *snapshot,
+                          const graphene_rect_t *rect,
+                          gboolean              *parity)
+{
+  /* A clear colour draws nothing (cairo skips it), but one unlike the
+   * last frame's makes the diff damage its whole bounds, and drawn first
+   * its rectangle swallows the others. */
+  GdkRGBA clear = { 0, 0, 0, 0 };
+
+  *parity = !*parity;
+  clear.red = *parity;
+  gtk_snapshot_append_color (snapshot, &clear, rect);
+}
+
+void
 shmviz_draw_rounded_fill (GtkSnapshot           *snapshot,
                           const graphene_rect_t *rect,
                           float                  radius,

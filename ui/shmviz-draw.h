@@ -18,6 +18,20 @@ void     shmviz_draw_outline       (GtkSnapshot           *snapshot,
                                     float                  radius,
                                     float                  width,
                                     const GdkRGBA         *color);
+/* GTK 4.8's render-node diff gives up once the damage holds more than 30
+ * rectangles and then damages every ancestor whole: the entire window.  A
+ * view whose changes this frame are scattered over more than this many
+ * places damages itself as one rectangle instead
+ * (shmviz_draw_damage_whole()), so that the views together stay far
+ * below the limit. */
+#define SHMVIZ_DRAW_COARSE_DAMAGE 8
+
+/* Marks all of @rect changed in this frame without drawing anything.  Call
+ * it before anything else the view draws, with a flag of the view's own
+ * that it flips. */
+void     shmviz_draw_damage_whole  (GtkSnapshot           *snapshot,
+                                    const graphene_rect_t *rect,
+                                    gboolean              *parity);
 /* A filled rounded box, without a clip node. */
 void     shmviz_draw_rounded_fill  (GtkSnapshot           *snapshot,
                                     const graphene_rect_t *rect,

@@ -806,24 +806,40 @@ card_key (ShmvizProcessView *self,
   return h;
 }
 
-/* GTK 4.8's render-node diff gives up once the damage holds more than 30
- * rectangles, and then damages every ancestor whole: the entire window,
- * a full 1920×1080 cairo redraw that doubles the frame.  Many changed
- * cards scattered over the view make just such a region, so past this
- * many the view is damaged as one rectangle instead. */
-#define COARSE_DAMAGE_CARDS 8
-
+/* Rebuilds the nodes of the cards whose key changed; returns how many
+ * cards are new this frame (those past cards_alloc are drawn afresh). */
 static guint
-count_changed_cards (ShmvizProcessView *self,
-                     gboolean           dark)
+update_cards (ShmvizProcessView *self,
+              gboolean           dark)
 {
   guint changed = 0;
 
   if (dark != self->cards_dark)
-    return self->n_procs;
-  for (guint p = 0; p < self->n_procs && changed <= COARSE_DAMAGE_CARDS; p++)
-    if (p >= self->cards_alloc || self->card_nodes[p] == NULL || self->card_keys[p] != card_key (self, p))
-      changed++;
+    {
+      drop_cards (self);
+      self->cards_dark = dark;
+    }
+  for (guint p = 0; p < self->n_procs; p++)
+    {
+      guint64 key;
+
+      if (p >= self->cards_alloc)
+        {
+          changed++;
+          continue;
+        }
+      key = card_key (self, p);
+      if (self->card_nodes[p] == NULL || self->card_keys[p] != key)
+        {
+          GtkSnapshot *card = gtk_snapshot_new ();
+
+          g_clear_pointer (&self->card_nodes[p], gsk_render_node_unref);
+          draw_card (self, card, p, dark);
+          self->card_nodes[p] = gtk_snapshot_free_to_node (card);
+          self->card_keys[p] = key;
+          changed++;
+        }
+    }
   return changed;
 }
 
@@ -836,17 +852,11 @@ build_node (ShmvizProcessView *self,
   float m = z (self, 12);
   int head_px = (int) z (self, 18);
 
-  if (count_changed_cards (self, dark) > COARSE_DAMAGE_CARDS)
-    {
-      /* Drawn first, so its rectangle swallows the cards' own.  A clear
-       * colour draws nothing (cairo skips it), but one unlike the last
-       * frame's makes the diff damage its whole bounds. */
-      GdkRGBA clear = { 0, 0, 0, 0 };
-
-      self->damage_parity = !self->damage_parity;
-      clear.red = self->damage_parity;
-      gtk_snapshot_append_color (snapshot, &clear, &GRAPHENE_RECT_INIT (0, 0, self->geo_width, self->geo_height));
-    }
+  /* Many changed cards scattered over the view make a damage region of
+   * many rectangles: see SHMVIZ_DRAW_COARSE_DAMAGE. */
+  if (update_cards (self, dark) > SHMVIZ_DRAW_COARSE_DAMAGE)
+    shmviz_draw_damage_whole (snapshot, &GRAPHENE_RECT_INIT (0, 0, self->geo_width, self->geo_height),
+                              &self->damage_parity);
 
   if (shmviz_palette_is_dark (self->palette))
     gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
@@ -860,30 +870,11 @@ build_node (ShmvizProcessView *self,
     }
 
   draw_semaphores (self, snapshot, dark);
-  if (dark != self->cards_dark)
-    {
-      drop_cards (self);
-      self->cards_dark = dark;
-    }
   for (guint p = 0; p < self->n_procs; p++)
     {
-      guint64 key = card_key (self, p);
-
       if (p >= self->cards_alloc)
-        {
-          draw_card (self, snapshot, p, dark);
-          continue;
-        }
-      if (self->card_nodes[p] == NULL || self->card_keys[p] != key)
-        {
-          GtkSnapshot *card = gtk_snapshot_new ();
-
-          g_clear_pointer (&self->card_nodes[p], gsk_render_node_unref);
-          draw_card (self, card, p, dark);
-          self->card_nodes[p] = gtk_snapshot_free_to_node (card);
-          self->card_keys[p] = key;
-        }
-      if (self->card_nodes[p] != NULL)
+        draw_card (self, snapshot, p, dark);
+      else if (self->card_nodes[p] != NULL)
         gtk_snapshot_append_node (snapshot, self->card_nodes[p]);
     }
   if (self->deadlock)

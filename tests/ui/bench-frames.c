@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <gtk/gtk.h>
 
@@ -33,6 +32,7 @@
 #include "shmviz-buffer-view.h"
 #include "shmviz-process-view.h"
 #include "shmviz-timeline-view.h"
+#include "ui-test.h"
 
 typedef struct {
   GtkWidget *window;
@@ -143,21 +143,12 @@ tick_cb (GtkWidget     *widget,
 
 /* CPU time of the main thread: on a loaded machine the wall-clock figures
  * include time spent waiting for a core; this one does not. */
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 static void
 before_paint_cb (GdkFrameClock *clock,
                  Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
-  b->paint_cpu_start = thread_cpu_us ();
+  b->paint_cpu_start = ui_test_thread_cpu_us ();
 }
 
 static void
@@ -166,7 +157,7 @@ after_paint_cb (GdkFrameClock *clock,
 {
   gint64 frame = gdk_frame_clock_get_frame_time (clock);
   gint64 paint = g_get_monotonic_time () - b->paint_start;
-  gint64 cpu = thread_cpu_us () - b->paint_cpu_start;
+  gint64 cpu = ui_test_thread_cpu_us () - b->paint_cpu_start;
 
   if (!b->feeding)
     return;
@@ -175,30 +166,6 @@ after_paint_cb (GdkFrameClock *clock,
   g_array_append_val (b->paints, paint);
   g_array_append_val (b->paint_cpu, cpu);
   b->last_frame = frame;
-}
-
-static int
-compare_i64 (const void *a,
-             const void *c)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) c;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-percentiles (GArray *a,
-             double *median,
-             double *p99)
-{
-  if (a->len == 0)
-    {
-      *median = *p99 = 0;
-      return;
-    }
-  qsort (a->data, a->len, sizeof (gint64), compare_i64);
-  *median = g_array_index (a, gint64, a->len / 2) / 1000.0;
-  *p99 = g_array_index (a, gint64, MIN (a->len - 1, (guint) (a->len * 0.99))) / 1000.0;
 }
 
 static void
@@ -285,9 +252,9 @@ run_config (Bench *b,
     save_png (b, name);
   }
 
-  percentiles (b->intervals, &im, &ip);
-  percentiles (b->paints, &pm, &pp);
-  percentiles (b->paint_cpu, &cm, &cp);
+  ui_test_percentiles (b->intervals, &im, &ip);
+  ui_test_percentiles (b->paints, &pm, &pp);
+  ui_test_percentiles (b->paint_cpu, &cm, &cp);
   g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp,
            cm, cp);
 }

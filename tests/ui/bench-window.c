@@ -36,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <adwaita.h>
 
@@ -70,15 +69,6 @@ typedef struct {
 
 /* The main thread's CPU: on a loaded machine wall-clock figures include
  * the time spent waiting for a core; this one does not. */
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 /* The whole process: the session's drain thread too. */
 static gint64
 process_cpu_us (void)
@@ -95,7 +85,7 @@ before_paint_cb (GdkFrameClock *clock,
                  Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
-  b->paint_cpu_start = thread_cpu_us ();
+  b->paint_cpu_start = ui_test_thread_cpu_us ();
   b->phase_mark = b->paint_cpu_start;
   b->phase[0] = b->phase[1] = b->phase[2] = 0;
 }
@@ -105,7 +95,7 @@ static void
 phase_end (Bench *b,
            guint  phase)
 {
-  gint64 now = thread_cpu_us ();
+  gint64 now = ui_test_thread_cpu_us ();
 
   b->phase[phase] += now - b->phase_mark;
   b->phase_mark = now;
@@ -138,7 +128,7 @@ after_paint_cb (GdkFrameClock *clock,
 {
   gint64 frame = gdk_frame_clock_get_frame_time (clock);
   gint64 paint = g_get_monotonic_time () - b->paint_start;
-  gint64 cpu = thread_cpu_us () - b->paint_cpu_start;
+  gint64 cpu = ui_test_thread_cpu_us () - b->paint_cpu_start;
 
   if (!b->recording)
     return;
@@ -154,30 +144,6 @@ after_paint_cb (GdkFrameClock *clock,
   if (b->frame_log != NULL)
     fprintf (b->frame_log, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
              b->paint_start, b->paint_start + paint, cpu);
-}
-
-static int
-compare_i64 (const void *a,
-             const void *c)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) c;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-percentiles (GArray *a,
-             double *median,
-             double *p99)
-{
-  if (a->len == 0)
-    {
-      *median = *p99 = 0;
-      return;
-    }
-  qsort (a->data, a->len, sizeof (gint64), compare_i64);
-  *median = g_array_index (a, gint64, a->len / 2) / 1000.0;
-  *p99 = g_array_index (a, gint64, MIN (a->len - 1, (guint) (a->len * 0.99))) / 1000.0;
 }
 
 static void
@@ -288,7 +254,7 @@ redraw_ms (GtkWidget *view)
 
   for (guint i = 0; i < 30; i++)
     {
-      gint64 t0 = thread_cpu_us ();
+      gint64 t0 = ui_test_thread_cpu_us ();
       g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
       GtkSnapshot *snapshot = gtk_snapshot_new ();
       g_autoptr(GskRenderNode) node = NULL;
@@ -298,9 +264,9 @@ redraw_ms (GtkWidget *view)
       node = gtk_snapshot_free_to_node (snapshot);
       if (node != NULL)
         texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-      g_array_append_val (times, (gint64) { thread_cpu_us () - t0 });
+      g_array_append_val (times, (gint64) { ui_test_thread_cpu_us () - t0 });
     }
-  percentiles (times, &median, &p99);
+  ui_test_percentiles (times, &median, &p99);
   return median;
 }
 
@@ -417,12 +383,12 @@ run_config (ShmvizApplication *app,
   ui_test_spin_for (1000);
 
   produced0 = engine_produced (&b);
-  cpu0 = thread_cpu_us ();
+  cpu0 = ui_test_thread_cpu_us ();
   wall0 = g_get_monotonic_time ();
   b.recording = TRUE;
   run_blocking (seconds * 1000);
   b.recording = FALSE;
-  cpu1 = thread_cpu_us ();
+  cpu1 = ui_test_thread_cpu_us ();
   wall1 = g_get_monotonic_time ();
   produced1 = engine_produced (&b);
 
@@ -430,22 +396,22 @@ run_config (ShmvizApplication *app,
   save_png (&b, name);
 
   frames = b.paints->len;
-  percentiles (b.intervals, &im, &ip);
-  percentiles (b.paints, &pm, &pp);
-  percentiles (b.paint_cpu, &cm, &cp);
+  ui_test_percentiles (b.intervals, &im, &ip);
+  ui_test_percentiles (b.paints, &pm, &pp);
+  ui_test_percentiles (b.paint_cpu, &cm, &cp);
 
   /* Paused as the space key does; the window's tick stops once nothing
    * moves, so wait longer than that before measuring the idle cost. */
   g_action_group_activate_action (G_ACTION_GROUP (b.window), "pause", NULL);
   run_blocking (3000);
   {
-    gint64 t0 = thread_cpu_us (), p0 = process_cpu_us ();
+    gint64 t0 = ui_test_thread_cpu_us (), p0 = process_cpu_us ();
     gint64 t1, p1;
 
     pcpu0 = g_get_monotonic_time ();
     run_blocking (2000);
     pcpu1 = g_get_monotonic_time ();
-    t1 = thread_cpu_us ();
+    t1 = ui_test_thread_cpu_us ();
     p1 = process_cpu_us ();
 
     g_print ("%6u %3u+%-3u %6u %6.1f %9.2f %9.2f %9.2f %9.2f %8.2f %8.2f %9.2f %9.0f %7.2f %7.2f\n",

@@ -9,8 +9,10 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "layout.h"
@@ -126,4 +128,37 @@ ui_test_count_own_regions (void)
       close (fd);
     }
   return n;
+}
+
+gint64
+ui_test_thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static int
+compare_i64 (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+void
+ui_test_percentiles (GArray *samples,
+                     double *median_ms,
+                     double *p99_ms)
+{
+  if (samples->len == 0)
+    {
+      *median_ms = *p99_ms = 0;
+      return;
+    }
+  qsort (samples->data, samples->len, sizeof (gint64), compare_i64);
+  *median_ms = g_array_index (samples, gint64, samples->len / 2) / 1000.0;
+  *p99_ms = g_array_index (samples, gint64, MIN (samples->len - 1, (guint) (samples->len * 0.99))) / 1000.0;
 }

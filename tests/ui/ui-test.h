@@ -1,5 +1,5 @@
-/* ui-test.h — what the window tests share: driving the main loop, finding
- * widgets, fresh settings, and shm objects left behind
+/* ui-test.h — what the window tests and benchmarks share: driving the main
+ * loop, finding widgets, fresh settings, shm objects left behind, timing
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +22,12 @@ GtkWidget *ui_test_find_widget       (GtkWidget       *root,
                                       GType            type);
 void       ui_test_reset_settings    (GSettings       *settings);
 guint      ui_test_count_own_regions (void);
+
+/* For the frame benchmarks: this thread's CPU time, and the median and
+ * 99th percentile of µs samples, in ms (@samples gets sorted). */
+gint64     ui_test_thread_cpu_us     (void);
+void       ui_test_percentiles       (GArray          *samples,
+                                      double          *median_ms,
+                                      double          *p99_ms);
 
 G_END_DECLS
