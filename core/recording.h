@@ -6,7 +6,10 @@
  * copies into memory on the session thread: a writer thread of its own does
  * the checksums and the I/O.  The reader maps a file (or takes bytes),
  * validates every record, and hands out the records it found; a file cut
- * short loads up to its last complete record.
+ * short loads up to its last complete record.  Opening a file leaves the
+ * checksums of its EVENTS records (nearly all of its bytes) to
+ * shmviz_recording_check_record(), which whoever reads a record's events
+ * calls first; everything else is checked before open returns.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -189,7 +192,19 @@ gboolean         shmviz_recording_is_complete    (ShmvizRecording *self,
 /* Size of the valid part of the file. */
 goffset          shmviz_recording_get_valid_size (ShmvizRecording *self);
 
-/* Record payloads, already validated by open(). */
+/* Checks the checksum of record @index if opening left it for later (the
+ * EVENTS records of a file) and keeps the verdict; FALSE with the error
+ * naming the record's offset when it does not match.  Read no event of a
+ * record before this returned TRUE for it.  Thread-safe. */
+gboolean         shmviz_recording_check_record   (ShmvizRecording *self,
+                                                  guint           index,
+                                                  GError        **error);
+/* Checks every record left for later: the whole file, as a checker does. */
+gboolean         shmviz_recording_check_all      (ShmvizRecording *self,
+                                                  GError        **error);
+
+/* Record payloads, structure validated by open(); EVENTS records' checksums
+ * by shmviz_recording_check_record(). */
 guint            shmviz_record_n_events     (const ShmvizRecord *record);
 void             shmviz_record_get_events   (const ShmvizRecord *record,
                                              guint               first,

@@ -14,6 +14,12 @@
  * folding; a snapshot that fails to restore falls back to an earlier one,
  * then to the start.
  *
+ * shmviz_replay_new() reads events only after the last snapshot; the
+ * checksums of the others are checked as they are first read.  Damage met
+ * then stops the move before the damaged record (the position falls short
+ * of the target, get_events() returns fewer) and is kept for
+ * shmviz_replay_get_error(): check it after each move.
+ *
  * A ShmvizReplay belongs to one thread; its model may be read from others.
  * Plain C over GLib: the window drives it, the CLI and tests too.
  *
@@ -36,9 +42,11 @@ typedef struct {
   char   *text;
 } ShmvizAnnotation;
 
-/* Opens and checks @path and leaves the replay at the end (everything
- * folded, as the live run ended).  A file cut short opens up to its last
- * complete record; see shmviz_recording_is_complete(). */
+/* Opens and checks all of @path — every checksum, every snapshot against
+ * the events: a fold of the whole file, seconds for an hour — and leaves
+ * the replay at the end (everything folded, as the live run ended).  A file cut short opens up to its last complete record;
+ * see shmviz_recording_is_complete().  For a command line that replays a
+ * file once; the window uses shmviz_replay_new(), which checks lazily. */
 ShmvizReplay *shmviz_replay_open            (const char      *path,
                                              GError         **error);
 ShmvizReplay *shmviz_replay_new             (ShmvizRecording *recording,
@@ -82,11 +90,18 @@ gboolean      shmviz_replay_prev_anomaly    (ShmvizReplay    *self,
                                              guint           *index);
 
 /* Every anomaly of the whole recording (ShmvizAnomaly), wherever the
- * replay stands, and the position at which each one appears. */
+ * replay stands, and the position at which each one appears (learnt when
+ * first asked: up to one snapshot interval of folding; G_MAXUINT64 when
+ * damage prevents it, see shmviz_replay_get_error()). */
 const ShmvizAnomaly *shmviz_replay_get_all_anomalies (ShmvizReplay *self,
                                                       guint        *n_anomalies);
 guint64       shmviz_replay_get_anomaly_position (ShmvizReplay   *self,
                                                   guint           index);
+
+/* The first damage met after opening — a record whose checksum fails, a
+ * snapshot whose anomalies its events contradict — or NULL.  Moves that do
+ * not need the damaged part still work. */
+const GError *shmviz_replay_get_error       (ShmvizReplay    *self);
 
 const ShmvizAnnotation *shmviz_replay_get_annotations (ShmvizReplay *self,
                                                        guint        *n_annotations);

@@ -325,6 +325,13 @@ shmviz_export_video (ShmvizReplay             *replay,
       if (t > to)
         t = to;
       shmviz_replay_seek_time (replay, t);
+      /* A replay opened lazily meets damage only here; the frames past it
+       * would repeat the last good state under later times. */
+      if (shmviz_replay_get_error (replay) != NULL)
+        {
+          g_propagate_error (error, g_error_copy (shmviz_replay_get_error (replay)));
+          goto out;
+        }
       shmviz_model_snapshot (model, &snap);
       /* The clock shows the frame's time, even between two events. */
       snap.now_ns = MAX (snap.now_ns, t);

@@ -37,6 +37,7 @@ struct _ShmvizReplayBar
 
   ShmvizReplay   *replay;
   const char     *caption;
+  char           *damage;        /* what the replay met, once it met damage */
   guint           tick_id;
   gint64          last_frame_us;
   double          play_ns;       /* recording time the playhead is at */
@@ -108,6 +109,16 @@ sync_controls (ShmvizReplayBar *self)
   self->caption = shmviz_render_caption_at (notes, n_notes, now,
                                             (guint64)(CAPTION_S * MAX (shmviz_replay_bar_get_speed (self), 1.0) * 1e9),
                                             NULL);
+  /* Damage found after opening stays up above any note: the picture
+   * stops short of it, and a person must know why. */
+  if (shmviz_replay_get_error (self->replay) != NULL)
+    {
+      if (self->damage == NULL)
+        self->damage = g_strdup_printf (_("This recording is damaged and cannot be shown past the "
+                                          "damage: %s"),
+                                        shmviz_replay_get_error (self->replay)->message);
+      self->caption = self->damage;
+    }
   if (self->caption != NULL)
     gtk_label_set_label (self->caption_label, self->caption);
   gtk_revealer_set_reveal_child (self->caption_revealer, self->caption != NULL);
@@ -116,7 +127,15 @@ sync_controls (ShmvizReplayBar *self)
 static void
 moved (ShmvizReplayBar *self)
 {
+  gboolean told = self->damage != NULL;
+
   sync_controls (self);
+  if (!told && self->damage != NULL)
+    {
+      /* Playing on would only stand still at the damage. */
+      shmviz_replay_bar_set_playing (self, FALSE);
+      gtk_widget_error_bell (GTK_WIDGET (self));
+    }
   g_signal_emit (self, signals[MOVED], 0);
 }
 
@@ -325,6 +344,7 @@ shmviz_replay_bar_set_replay (ShmvizReplayBar *self,
   shmviz_replay_bar_set_playing (self, FALSE);
   g_set_object (&self->replay, replay);
   self->caption = NULL;
+  g_clear_pointer (&self->damage, g_free);
   if (replay != NULL)
     self->play_ns = shmviz_replay_get_time_ns (replay);
   sync_controls (self);
@@ -437,6 +457,7 @@ shmviz_replay_bar_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
   g_clear_object (&self->replay);
+  g_clear_pointer (&self->damage, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMVIZ_TYPE_REPLAY_BAR);
 
   G_OBJECT_CLASS (shmviz_replay_bar_parent_class)->dispose (object);

@@ -28,8 +28,9 @@ open_thread (GTask        *task,
              GCancellable *cancellable)
 {
   g_autofree char *path = g_file_get_path (task_data);
+  g_autoptr(ShmvizRecording) recording = NULL;
   GError *error = NULL;
-  ShmvizReplay *replay;
+  ShmvizReplay *replay = NULL;
 
   if (path == NULL)
     {
@@ -38,8 +39,13 @@ open_thread (GTask        *task,
       return;
     }
 
-  /* Opening folds the whole file to check it: seconds for a long one. */
-  replay = shmviz_replay_open (path, &error);
+  /* Not shmviz_replay_open(), which checks every byte first: seconds for
+   * an hour.  This checks all but the events and folds only those after
+   * the last snapshot; the rest are checked as the replay first reads
+   * them, and damage found then is the replay bar's to show. */
+  recording = shmviz_recording_open (path, &error);
+  if (recording != NULL)
+    replay = shmviz_replay_new (recording, &error);
   if (replay == NULL)
     {
       g_task_return_error (task, error);
@@ -81,6 +87,12 @@ open_done (GObject      *source,
       if (od->keep_position)
         shmviz_replay_seek_position (replay, od->position);
       shmviz_window_set_replay (self, replay);
+      if (shmviz_replay_get_error (replay) != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("The recording is damaged: %s"),
+                                                   shmviz_replay_get_error (replay)->message);
+          shmviz_window_add_toast (self, text);
+        }
       if (!shmviz_recording_is_complete (shmviz_replay_get_recording (replay), &reason))
         {
           g_autofree char *text = g_strdup_printf (_("The recording was cut short (%s): shown up to its last complete record"),
