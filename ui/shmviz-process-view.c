@@ -4,7 +4,9 @@
  * them the three semaphores: the mutex as a lock with its owner and queue,
  * `empty` and `full` as counters with their waiters.  Cards shrink and drop
  * detail to fit 64 + 64 processes.  The whole picture is one render node,
- * rebuilt only when the snapshot's generation or the geometry change.
+ * rebuilt only when the snapshot's generation or the geometry change; in
+ * it, each card is a picture drawn once per look (state, lock, highlight)
+ * and reused, with only its live step line drawn as text every time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -63,6 +65,14 @@ struct _ShmvizProcessView
   guint cards_alloc;
   gboolean cards_dark;
   gboolean damage_parity;
+  /* Pictures of card bodies by what they show (CardLook): at full speed
+   * every card changes every frame, but among a few looks, and a picture
+   * costs the cairo renderer a copy where the shapes and text cost a
+   * rasterisation each. */
+  GHashTable *card_pictures;
+  gsize card_picture_bytes;
+  guint64 frame_stamp;
+  int picture_scale;
   char *description;
   ShmvizTextCache *text;
 };
@@ -99,6 +109,8 @@ drop_cards (ShmvizProcessView *self)
   for (guint i = 0; i < self->cards_alloc; i++)
     g_clear_pointer (&self->card_nodes[i], gsk_render_node_unref);
 }
+
+static void flush_card_pictures (ShmvizProcessView *self);
 
 static void
 invalidate (ShmvizProcessView *self)
@@ -295,8 +307,13 @@ place_group (ShmvizProcessView *self,
   cols = MIN (cols, MAX (n, 1));
   /* Centre the group in its column. */
   x0 += (w - (cols * (cw + gap) - gap)) / 2;
+  /* On whole pixels, so that the cards' pictures land on the pixel grid
+   * and are copied, not resampled. */
+  cw = roundf (cw);
+  ch = roundf (ch);
   for (guint k = 0; k < n; k++)
-    self->cards[first + k] = GRAPHENE_RECT_INIT (x0 + (k % cols) * (cw + gap), y0 + (k / cols) * (ch + gap), cw, ch);
+    self->cards[first + k] = GRAPHENE_RECT_INIT (roundf (x0 + (k % cols) * (cw + gap)),
+                                                 roundf (y0 + (k / cols) * (ch + gap)), cw, ch);
 }
 
 static void
@@ -314,6 +331,7 @@ ensure_geometry (ShmvizProcessView *self)
 
   g_clear_pointer (&self->node, gsk_render_node_unref);
   drop_cards (self);
+  flush_card_pictures (self);
   if (self->cards_alloc != self->n_procs)
     {
       self->card_nodes = g_renew (GskRenderNode *, self->card_nodes, MAX (self->n_procs, 1));
@@ -380,7 +398,9 @@ is_highlighted (ShmvizProcessView *self,
 }
 
 /* Shrinks @px until @text fits @max_width, so long translations stay
- * inside their card instead of running over the next one. */
+ * inside their card instead of running over the next one.  Clipped only
+ * when even the smallest size is too wide: a clip the cairo renderer
+ * pays for on every frame. */
 static void
 draw_fit (ShmvizProcessView *self,
           GtkSnapshot       *snapshot,
@@ -401,120 +421,34 @@ draw_fit (ShmvizProcessView *self,
       if (tw <= max_width)
         break;
     }
+  shmviz_text_cache_measure (self->text, text, px, bold, &tw, NULL);
+  if (tw <= max_width)
+    {
+      shmviz_text_cache_draw (self->text, snapshot, text, px, bold, x, y, 0.0f, yalign, color);
+      return;
+    }
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (x, y - px * 2, max_width, px * 4));
   shmviz_text_cache_draw (self->text, snapshot, text, px, bold, x, y, 0.0f, yalign, color);
   gtk_snapshot_pop (snapshot);
 }
 
-static void
-draw_card (ShmvizProcessView *self,
-           GtkSnapshot       *snapshot,
-           guint              proc,
-           gboolean           dark)
+/* Whether @text fits @max_width at some size from @px down to 9. */
+static gboolean
+text_fits (ShmvizProcessView *self,
+           const char        *text,
+           int                px,
+           gboolean           bold,
+           float              max_width)
 {
-  const ShmvizProcView *pv = &self->procs[proc];
-  const graphene_rect_t *r = &self->cards[proc];
-  float sc = self->card_scale, x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
-  float radius = z (self, 10) * sc, pad = z (self, 10) * sc;
-  const GdkRGBA *state_color = shmviz_palette_view_state (self->palette, pv->state);
-  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
-  const GdkRGBA *proc_color = shmviz_palette_process (self->palette, proc, self->n_producers);
-  GdkRGBA bg = *shmviz_palette_background (self->palette, dark), fill;
-  gboolean gone = pv->state == SHMVIZ_VIEW_DEAD || pv->state == SHMVIZ_VIEW_DONE;
-  int name_px = (int) (z (self, 24) * sc);
-  float icon = z (self, 24) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
-  float a = dark ? 0.25f : 0.16f;
+  int tw;
 
-  /* The state's tint over the opaque background, blended here: one
-   * rounded shape instead of two, the same colour on screen, and the
-   * cairo renderer pays per shape (at full speed all 128 cards change
-   * every frame). */
-  fill.red = bg.red * (1 - a) + state_color->red * a;
-  fill.green = bg.green * (1 - a) + state_color->green * a;
-  fill.blue = bg.blue * (1 - a) + state_color->blue * a;
-  fill.alpha = bg.alpha;
-  shmviz_draw_rounded_fill (snapshot, r, radius, &fill);
-
-  /* The process's own colour, the one its items wear in the buffer. */
-  gtk_snapshot_append_color (snapshot, proc_color, &GRAPHENE_RECT_INIT (x + 1, y + radius * 0.6f, stripe,
-                                                                          h - radius * 1.2f));
-  shmviz_draw_outline (snapshot, r, radius, MAX (1.5f, z (self, 2.5f) * sc), state_color);
-
-  /* State as a shape, so it never rests on colour alone. */
-  shmviz_palette_append_shape (snapshot, shmviz_palette_view_shape (pv->state),
-                               &GRAPHENE_RECT_INIT (x + stripe + pad * 0.6f, y + pad, icon, icon), state_color);
-  if (name_px >= 8)
+  for (; px > 8; px--)
     {
-      /* Only when drawn: at 128 processes the cards have no room for it. */
-      g_autofree char *name = proc_name (self, proc);
-
-      shmviz_text_cache_draw (self->text, snapshot, name, name_px, TRUE, x + stripe + pad * 1.2f + icon,
-                              y + pad + icon / 2, 0.0f, 0.5f, fg);
+      shmviz_text_cache_measure (self->text, text, px, bold, &tw, NULL);
+      if (tw <= max_width)
+        return TRUE;
     }
-
-  if (sc >= 0.55f)
-    {
-      int small = (int) (z (self, 14) * sc);
-      int mid = (int) (z (self, 17) * sc);
-      g_autofree char *step = step_words (pv);
-      char pid[32];
-      float tx = x + stripe + pad * 0.6f;
-
-      g_snprintf (pid, sizeof pid, _("pid %d"), pv->pid);
-      shmviz_text_cache_draw (self->text, snapshot, pid, small, FALSE, x + w - pad, y + pad + icon / 2, 1.0f,
-                              0.5f, fg);
-      draw_fit (self, snapshot, step, mid, TRUE, tx, y + h * 0.6f, 0.5f, x + w - pad * 0.6f - tx, fg);
-      {
-        g_autofree char *state_line = NULL;
-
-        if (pv->held & SHMVIZ_HELD_MUTEX)
-          /* Translators: second line of a process card, e.g. "in the critical section · holds mutex" */
-          state_line = g_strdup_printf (_("%s · holds mutex"), state_words (pv->state));
-        else
-          state_line = g_strdup (state_words (pv->state));
-        draw_fit (self, snapshot, state_line, small, FALSE, tx, y + h - pad * 0.7f, 1.0f,
-                  x + w - pad * 0.6f - tx, fg);
-      }
-    }
-  else if (sc >= 0.4f)
-    {
-      g_autofree char *step = step_words (pv);
-      int small = (int) (z (self, 15) * sc);
-
-      if (small >= 8)
-        draw_fit (self, snapshot, step, small, FALSE, x + stripe + pad * 0.6f, y + h - pad * 0.6f, 1.0f,
-                  w - stripe - pad * 1.2f, fg);
-    }
-
-  if (gone)
-    {
-      GdkRGBA veil = bg;
-
-      veil.alpha = 0.45f;
-      shmviz_draw_rounded_fill (snapshot, r, radius, &veil);
-    }
-  if (pv->state == SHMVIZ_VIEW_DEAD)
-    {
-      /* Crossed out. */
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, r);
-
-      gdk_cairo_set_source_rgba (cr, state_color);
-      cairo_set_line_width (cr, MAX (2.0, z (self, 3) * sc));
-      cairo_move_to (cr, x + pad, y + pad);
-      cairo_line_to (cr, x + w - pad, y + h - pad);
-      cairo_move_to (cr, x + w - pad, y + pad);
-      cairo_line_to (cr, x + pad, y + h - pad);
-      cairo_stroke (cr);
-      cairo_destroy (cr);
-    }
-
-  if (is_highlighted (self, proc))
-    {
-      float g = z (self, 3);
-
-      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (x - g, y - g, w + 2 * g, h + 2 * g), radius + g,
-                      z (self, 3), shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
-    }
+  return FALSE;
 }
 
 static void
@@ -546,6 +480,360 @@ draw_lock (cairo_t       *cr,
   cairo_stroke (cr);
   cairo_rectangle (cr, sx, sy, bw, bh);
   cairo_fill (cr);
+}
+
+/* Whether the card's step line is drawn under its veil (dead and done
+ * cards), and so belongs to the cached picture of the card. */
+static gboolean
+card_is_gone (const ShmvizProcView *pv)
+{
+  return pv->state == SHMVIZ_VIEW_DEAD || pv->state == SHMVIZ_VIEW_DONE;
+}
+
+/* What the process is doing, in the middle (large cards) or at the bottom
+ * (middling ones) of its card; nothing on the smallest. */
+static void
+draw_card_step (ShmvizProcessView *self,
+                GtkSnapshot       *snapshot,
+                guint              proc,
+                gboolean           dark)
+{
+  const ShmvizProcView *pv = &self->procs[proc];
+  const graphene_rect_t *r = &self->cards[proc];
+  float sc = self->card_scale, x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
+  float pad = z (self, 10) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+
+  if (sc >= 0.55f)
+    {
+      g_autofree char *step = step_words (pv);
+      float tx = x + stripe + pad * 0.6f;
+
+      draw_fit (self, snapshot, step, (int) (z (self, 17) * sc), TRUE, tx, y + h * 0.6f, 0.5f,
+                x + w - pad * 0.6f - tx, fg);
+    }
+  else if (sc >= 0.4f)
+    {
+      g_autofree char *step = step_words (pv);
+      int small = (int) (z (self, 15) * sc);
+
+      if (small >= 8)
+        draw_fit (self, snapshot, step, small, FALSE, x + stripe + pad * 0.6f, y + h - pad * 0.6f, 1.0f,
+                  w - stripe - pad * 1.2f, fg);
+    }
+}
+
+/* Everything on a card but a live step line: frame, colours, state shape,
+ * name, pid, state line, veil and highlight.  This part repeats (a
+ * process goes round the same few states), so it is drawn once into a
+ * picture and reused: see append_card_body(). */
+static void
+draw_card_body (ShmvizProcessView *self,
+                GtkSnapshot       *snapshot,
+                guint              proc,
+                gboolean           dark)
+{
+  const ShmvizProcView *pv = &self->procs[proc];
+  const graphene_rect_t *r = &self->cards[proc];
+  float sc = self->card_scale, x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
+  float radius = z (self, 10) * sc, pad = z (self, 10) * sc;
+  const GdkRGBA *state_color = shmviz_palette_view_state (self->palette, pv->state);
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  const GdkRGBA *proc_color = shmviz_palette_process (self->palette, proc, self->n_producers);
+  GdkRGBA bg = *shmviz_palette_background (self->palette, dark), fill;
+  gboolean gone = card_is_gone (pv);
+  int name_px = (int) (z (self, 24) * sc);
+  float icon = z (self, 24) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
+  float a = dark ? 0.25f : 0.16f;
+
+  /* The state's tint over the opaque background, blended here: one
+   * rounded shape instead of two, the same colour on screen. */
+  fill.red = bg.red * (1 - a) + state_color->red * a;
+  fill.green = bg.green * (1 - a) + state_color->green * a;
+  fill.blue = bg.blue * (1 - a) + state_color->blue * a;
+  fill.alpha = bg.alpha;
+  shmviz_draw_rounded_fill (snapshot, r, radius, &fill);
+
+  /* The process's own colour, the one its items wear in the buffer. */
+  gtk_snapshot_append_color (snapshot, proc_color, &GRAPHENE_RECT_INIT (x + 1, y + radius * 0.6f, stripe,
+                                                                          h - radius * 1.2f));
+  shmviz_draw_outline (snapshot, r, radius, MAX (1.5f, z (self, 2.5f) * sc), state_color);
+
+  /* State as a shape, so it never rests on colour alone. */
+  shmviz_palette_append_shape (snapshot, shmviz_palette_view_shape (pv->state),
+                               &GRAPHENE_RECT_INIT (x + stripe + pad * 0.6f, y + pad, icon, icon), state_color);
+  if (name_px >= 8)
+    {
+      /* Only when drawn: at 128 processes the cards have no room for it. */
+      g_autofree char *name = proc_name (self, proc);
+      float nx = x + stripe + pad * 1.2f + icon;
+      float nw = shmviz_text_cache_draw (self->text, snapshot, name, name_px, TRUE, nx, y + pad + icon / 2,
+                                         0.0f, 0.5f, fg);
+
+      if (pv->held & SHMVIZ_HELD_MUTEX)
+        {
+          /* The mutex's own lock, closed, beside the name of its holder:
+           * there even when the state line has no room to say so. */
+          float size = icon * 0.85f, lx = nx + nw + pad * 0.5f, ly = y + pad + (icon - size) / 2 - size * 0.1f;
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (lx - 1, ly - 1, size + 2,
+                                                                                    size + 2));
+
+          draw_lock (cr, lx, ly, size, TRUE, shmviz_palette_view_state (self->palette, SHMVIZ_VIEW_CRITICAL));
+          cairo_destroy (cr);
+        }
+    }
+
+  if (sc >= 0.55f)
+    {
+      int small = (int) (z (self, 14) * sc);
+      char pid[32];
+      float tx = x + stripe + pad * 0.6f, room = x + w - pad * 0.6f - tx;
+      g_autofree char *state_line = NULL;
+
+      g_snprintf (pid, sizeof pid, _("pid %d"), pv->pid);
+      shmviz_text_cache_draw (self->text, snapshot, pid, small, FALSE, x + w - pad, y + pad + icon / 2, 1.0f,
+                              0.5f, fg);
+      if (pv->held & SHMVIZ_HELD_MUTEX)
+        {
+          /* Translators: second line of a process card, e.g. "in the critical section · holds mutex" */
+          state_line = g_strdup_printf (_("%s · holds mutex"), state_words (pv->state));
+          /* Too long for a narrow card: the state alone, the lock by the
+           * name says the rest, rather than a line cut mid-word. */
+          if (name_px >= 8 && !text_fits (self, state_line, small, FALSE, room))
+            g_clear_pointer (&state_line, g_free);
+        }
+      if (state_line == NULL)
+        state_line = g_strdup (state_words (pv->state));
+      draw_fit (self, snapshot, state_line, small, FALSE, tx, y + h - pad * 0.7f, 1.0f, room, fg);
+    }
+
+  if (gone)
+    {
+      GdkRGBA veil = bg;
+
+      /* Still: its last words under the veil, with the rest. */
+      draw_card_step (self, snapshot, proc, dark);
+      veil.alpha = 0.45f;
+      shmviz_draw_rounded_fill (snapshot, r, radius, &veil);
+    }
+  if (pv->state == SHMVIZ_VIEW_DEAD)
+    {
+      /* Crossed out. */
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, r);
+
+      gdk_cairo_set_source_rgba (cr, state_color);
+      cairo_set_line_width (cr, MAX (2.0, z (self, 3) * sc));
+      cairo_move_to (cr, x + pad, y + pad);
+      cairo_line_to (cr, x + w - pad, y + h - pad);
+      cairo_move_to (cr, x + w - pad, y + pad);
+      cairo_line_to (cr, x + pad, y + h - pad);
+      cairo_stroke (cr);
+      cairo_destroy (cr);
+    }
+
+  if (is_highlighted (self, proc))
+    {
+      float g = z (self, 3);
+
+      shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (x - g, y - g, w + 2 * g, h + 2 * g), radius + g,
+                      z (self, 3), shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
+    }
+}
+
+/* Card pictures ---------------------------------------------------------- */
+
+/* What a card's body shows; equal looks draw equal pixels (with the view's
+ * geometry, palette, darkness, scale and fonts, on whose change the whole
+ * cache goes). */
+typedef struct {
+  guint16 proc;
+  guint16 n_producers;
+  guint8 state;
+  guint8 held_mutex;
+  guint8 highlighted;
+  gint32 pid;                  /* 0 when the card is too small to show it */
+  char *step;                  /* only for dead and done cards, else NULL */
+} CardLook;
+
+typedef struct {
+  CardLook look;               /* first: the table hashes entries as looks */
+  GskRenderNode *node;         /* paints the picture, at the card's place */
+  guint64 stamp;               /* frame it was last used in */
+  gsize bytes;
+} CardPicture;
+
+/* Beyond this, pictures not used in the current frame are dropped. */
+#define CARD_PICTURE_BUDGET (24u << 20)
+
+static guint
+card_look_hash (gconstpointer data)
+{
+  const CardLook *l = data;
+  guint h = l->proc | (guint) l->n_producers << 16;
+
+  h = h * 31 + (l->state | l->held_mutex << 8 | l->highlighted << 16);
+  h = h * 31 + (guint) l->pid;
+  return l->step ? h * 31 + g_str_hash (l->step) : h;
+}
+
+static gboolean
+card_look_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const CardLook *x = a, *y = b;
+
+  return x->proc == y->proc && x->n_producers == y->n_producers && x->state == y->state &&
+         x->held_mutex == y->held_mutex && x->highlighted == y->highlighted && x->pid == y->pid &&
+         g_strcmp0 (x->step, y->step) == 0;
+}
+
+static void
+card_picture_free (gpointer data)
+{
+  CardPicture *t = data;
+
+  g_free (t->look.step);
+  g_clear_pointer (&t->node, gsk_render_node_unref);
+  g_free (t);
+}
+
+static void
+flush_card_pictures (ShmvizProcessView *self)
+{
+  g_hash_table_remove_all (self->card_pictures);
+  self->card_picture_bytes = 0;
+}
+
+/* The area a card's picture covers: the card, and room for the highlight
+ * ring when it has one (every frame pays for each pixel), on whole pixels
+ * so that the picture lands on the pixel grid. */
+static void
+card_picture_area (ShmvizProcessView *self,
+                   guint              proc,
+                   gboolean           highlighted,
+                   int               *x,
+                   int               *y,
+                   int               *w,
+                   int               *h)
+{
+  const graphene_rect_t *r = &self->cards[proc];
+  int margin = highlighted ? (int) ceilf (z (self, 3)) + 1 : 0;
+
+  *x = (int) floorf (r->origin.x) - margin;
+  *y = (int) floorf (r->origin.y) - margin;
+  *w = (int) ceilf (r->origin.x + r->size.width) + margin - *x;
+  *h = (int) ceilf (r->origin.y + r->size.height) + margin - *y;
+}
+
+/* Draws @node into an image of @w × @h at @scale, (@x, @y) at its corner
+ * (the same cairo code the cairo renderer would run on every frame, run
+ * once), and returns a node that paints that image there.
+ *
+ * Not a texture node: GTK 4.8's cairo renderer converts a texture's every
+ * pixel through floats on every frame, where a cairo node painting an
+ * image is a plain copy. */
+static GskRenderNode *
+rasterize (GskRenderNode *node,
+           int            x,
+           int            y,
+           int            w,
+           int            h,
+           int            scale,
+           gsize         *bytes)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+  GskRenderNode *image = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_translate (cr, -x, -y);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  *bytes = (gsize) cairo_image_surface_get_stride (surface) * h * scale;
+
+  /* The node's recording keeps its own copy of the pixels. */
+  cr = gsk_cairo_node_get_draw_context (image);
+  cairo_set_source_surface (cr, surface, x, y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return image;
+}
+
+/* Appends the body of card @proc as a picture, drawing it only when no
+ * card has looked like this since the cache was last flushed. */
+static void
+append_card_body (ShmvizProcessView *self,
+                  GtkSnapshot       *snapshot,
+                  guint              proc,
+                  gboolean           dark)
+{
+  const ShmvizProcView *pv = &self->procs[proc];
+  g_autofree char *step = card_is_gone (pv) && self->card_scale >= 0.4f ? step_words (pv) : NULL;
+  CardLook look = {
+    .proc = proc,
+    .n_producers = self->n_producers,
+    .state = pv->state,
+    .held_mutex = (pv->held & SHMVIZ_HELD_MUTEX) != 0,
+    .highlighted = is_highlighted (self, proc),
+    .pid = self->card_scale >= 0.55f ? pv->pid : 0,
+    .step = step,
+  };
+  CardPicture *t = g_hash_table_lookup (self->card_pictures, &look);
+
+  if (t == NULL)
+    {
+      GtkSnapshot *body = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      int x, y, w, h;
+
+      card_picture_area (self, proc, look.highlighted, &x, &y, &w, &h);
+      draw_card_body (self, body, proc, dark);
+      node = gtk_snapshot_free_to_node (body);
+      t = g_new0 (CardPicture, 1);
+      t->look = look;
+      t->look.step = g_steal_pointer (&step);
+      t->node = rasterize (node, x, y, w, h, self->picture_scale, &t->bytes);
+      self->card_picture_bytes += t->bytes;
+      g_hash_table_add (self->card_pictures, t);
+    }
+  t->stamp = self->frame_stamp;
+  gtk_snapshot_append_node (snapshot, t->node);
+}
+
+/* Keeps the cache within its budget: what this frame did not use goes. */
+static void
+trim_card_pictures (ShmvizProcessView *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->card_picture_bytes <= CARD_PICTURE_BUDGET)
+    return;
+  g_hash_table_iter_init (&iter, self->card_pictures);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      CardPicture *t = key;
+
+      if (t->stamp != self->frame_stamp)
+        {
+          self->card_picture_bytes -= t->bytes;
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
+static void
+draw_card (ShmvizProcessView *self,
+           GtkSnapshot       *snapshot,
+           guint              proc,
+           gboolean           dark)
+{
+  append_card_body (self, snapshot, proc, dark);
+  if (!card_is_gone (&self->procs[proc]))
+    draw_card_step (self, snapshot, proc, dark);
 }
 
 static void
@@ -618,17 +906,66 @@ draw_queue (ShmvizProcessView *self,
 
       if (!((pv->state == SHMVIZ_VIEW_WAITING || pv->state == SHMVIZ_VIEW_ACQUIRING) && pv->wait_sem == sem))
         continue;
-      if (x + px * 3.5f > right)
-        {
-          char more[32];
+      {
+        g_autofree char *name = proc_name (self, p);
+        char more[32];
+        int tw, mw = 0;
+        float need;
 
-          g_snprintf (more, sizeof more, _("+%u more"), waiting - shown);
-          shmviz_text_cache_draw (self->text, snapshot, more, px, FALSE, x, y, 0.0f, 0.5f, fg);
-          break;
-        }
+        /* This chip, and after it the "+N more" for those it leaves out:
+         * both must fit, or the count is cut off at the panel's edge. */
+        shmviz_text_cache_measure (self->text, name, px, TRUE, &tw, NULL);
+        need = tw + px;
+        if (waiting - shown > 1)
+          {
+            g_snprintf (more, sizeof more, _("+%u more"), waiting - shown - 1);
+            shmviz_text_cache_measure (self->text, more, px, FALSE, &mw, NULL);
+            need += px * 0.3f + mw;
+          }
+        if (x + need > right)
+          {
+            g_snprintf (more, sizeof more, _("+%u more"), waiting - shown);
+            draw_fit (self, snapshot, more, px, FALSE, x, y, 0.5f, MAX (right - x, 1.0f), fg);
+            break;
+          }
+      }
       draw_chip (self, snapshot, p, x, y, px, pv->state == SHMVIZ_VIEW_WAITING, &cw);
       x += cw + px * 0.3f;
       shown++;
+    }
+}
+
+/* What a semaphore's panel always shows: its box and its name. */
+static void
+draw_panel_still (ShmvizProcessView *self,
+                  GtkSnapshot       *snapshot,
+                  guint              s,
+                  gboolean           dark)
+{
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  GdkRGBA panel = *shmviz_palette_line (self->palette, dark);
+  const graphene_rect_t *b = &self->sem_box[s];
+  float unit = MIN (b->size.height / 4.2f, z (self, 30));
+  int title_px = (int) MAX (8.0f, MIN (unit * 0.7f, z (self, 18)));
+  float top = b->origin.y + z (self, 4);
+
+  panel.alpha = 0.18f;
+  shmviz_draw_rounded_fill (snapshot, b, z (self, 12), &panel);
+  if (s == SHMVIZ_SEM_MUTEX)
+    {
+      float size = unit * 1.6f, tx = b->origin.x + size + z (self, 22);
+
+      draw_fit (self, snapshot, "mutex", title_px, TRUE, tx, top + size * 0.3f, 0.5f,
+                b->origin.x + b->size.width - z (self, 8) - tx, fg);
+    }
+  else
+    {
+      const char *meaning = s == SHMVIZ_SEM_EMPTY ? _("free slots") : _("items ready");
+
+      shmviz_text_cache_draw (self->text, snapshot, sem_word (s), title_px, TRUE, b->origin.x + z (self, 12),
+                              top + unit * 0.4f, 0.0f, 0.5f, fg);
+      shmviz_text_cache_draw (self->text, snapshot, meaning, (int) MAX (8, title_px * 0.8f), FALSE,
+                              b->origin.x + z (self, 12), top + unit * 1.2f, 0.0f, 0.5f, fg);
     }
 }
 
@@ -639,9 +976,6 @@ draw_semaphores (ShmvizProcessView *self,
 {
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
-  GdkRGBA panel = *line;
-
-  panel.alpha = 0.18f;
 
   for (guint s = 0; s < SHMVIZ_N_SEMS; s++)
     {
@@ -651,7 +985,9 @@ draw_semaphores (ShmvizProcessView *self,
       int big_px = (int) MAX (10.0f, MIN (unit * 1.5f, z (self, 44)));
       float top = b->origin.y + z (self, 4);
 
-      shmviz_draw_rounded_fill (snapshot, b, z (self, 12), &panel);
+      /* Drawn every time, not as a picture: a picture of a box this large
+       * costs the cairo renderer more (callgrind) than the box itself. */
+      draw_panel_still (self, snapshot, s, dark);
 
       if (s == SHMVIZ_SEM_MUTEX)
         {
@@ -670,20 +1006,14 @@ draw_semaphores (ShmvizProcessView *self,
             float room = b->origin.x + b->size.width - z (self, 8) - tx;
 
             /* Shrunk to the card's width: "held by P12" never runs out. */
-            draw_fit (self, snapshot, "mutex", title_px, TRUE, tx, top + size * 0.3f, 0.5f, room, fg);
             draw_fit (self, snapshot, text, (int) (title_px * 1.1f), held, tx, top + size * 0.85f, 0.5f, room, fg);
           }
         }
       else
         {
           char value[32];
-          const char *meaning = s == SHMVIZ_SEM_EMPTY ? _("free slots") : _("items ready");
 
           g_snprintf (value, sizeof value, "%d", self->sem_value[s]);
-          shmviz_text_cache_draw (self->text, snapshot, sem_word (s), title_px, TRUE, b->origin.x + z (self, 12),
-                                  top + unit * 0.4f, 0.0f, 0.5f, fg);
-          shmviz_text_cache_draw (self->text, snapshot, meaning, (int) MAX (8, title_px * 0.8f), FALSE,
-                                  b->origin.x + z (self, 12), top + unit * 1.2f, 0.0f, 0.5f, fg);
           shmviz_text_cache_draw (self->text, snapshot, value, big_px, TRUE,
                                   b->origin.x + b->size.width - z (self, 16), top + unit * 0.8f, 1.0f, 0.5f, fg);
         }
@@ -817,8 +1147,10 @@ update_cards (ShmvizProcessView *self,
   if (dark != self->cards_dark)
     {
       drop_cards (self);
+      flush_card_pictures (self);
       self->cards_dark = dark;
     }
+  self->frame_stamp++;
   for (guint p = 0; p < self->n_procs; p++)
     {
       guint64 key;
@@ -840,6 +1172,7 @@ update_cards (ShmvizProcessView *self,
           changed++;
         }
     }
+  trim_card_pictures (self);
   return changed;
 }
 
@@ -899,6 +1232,14 @@ shmviz_process_view_snapshot (GtkWidget   *widget,
     }
 
   ensure_geometry (self);
+  if (gtk_widget_get_scale_factor (widget) != self->picture_scale)
+    {
+      /* Crisp on a HiDPI monitor: the cards drawn again at its scale. */
+      self->picture_scale = gtk_widget_get_scale_factor (widget);
+      flush_card_pictures (self);
+      drop_cards (self);
+      g_clear_pointer (&self->node, gsk_render_node_unref);
+    }
   if (self->node == NULL)
     self->node = build_node (self, dark);
   gtk_snapshot_append_node (snapshot, self->node);
@@ -1027,6 +1368,7 @@ shmviz_process_view_set_palette (ShmvizProcessView *self,
     return;
   g_free (self->palette);
   self->palette = g_strdup (canon);
+  flush_card_pictures (self);
   invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PALETTE]);
 }
@@ -1232,8 +1574,18 @@ shmviz_process_view_system_setting_changed (GtkWidget        *widget,
   ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
 
   GTK_WIDGET_CLASS (shmviz_process_view_parent_class)->system_setting_changed (widget, setting);
+  /* Fonts, their size or rendering: every text laid out and drawn again. */
   shmviz_text_cache_clear (self->text);
+  flush_card_pictures (self);
   self->geo_width = -1;
+  invalidate (self);
+}
+
+/* The cards' pictures are drawn again at the new scale on the next frame
+ * (see the snapshot); this makes sure there is one. */
+static void
+scale_factor_changed_cb (ShmvizProcessView *self)
+{
   invalidate (self);
 }
 
@@ -1248,6 +1600,7 @@ shmviz_process_view_finalize (GObject *object)
   g_free (self->card_nodes);
   g_free (self->card_keys);
   g_clear_pointer (&self->highlight, g_array_unref);
+  g_clear_pointer (&self->card_pictures, g_hash_table_unref);
   g_clear_pointer (&self->text, shmviz_text_cache_free);
   g_free (self->procs);
   g_free (self->cards);
@@ -1368,9 +1721,12 @@ shmviz_process_view_init (ShmvizProcessView *self)
   self->mutex_owner = SHMVIZ_NO_PROC;
   self->highlight = g_array_new (FALSE, FALSE, sizeof (guint16));
   self->text = shmviz_text_cache_new (GTK_WIDGET (self), 512);
+  self->card_pictures = g_hash_table_new_full (card_look_hash, card_look_equal, card_picture_free, NULL);
+  self->picture_scale = 1;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_changed_cb), NULL);
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);

@@ -15,7 +15,11 @@
  * It prints figures and never fails on timing.  Run it through
  * build-aux/bench-frames; BENCH_ONLY=4096x128 limits it to some
  * configurations, BENCH_HIDE=buffer leaves views out, BENCH_PNG=DIR saves
- * the window at the end of each configuration to compare pictures.
+ * the window at the end of each configuration to compare pictures.  After
+ * each configuration it also prints what one full redraw of each view
+ * costs (CPU, median of 30), as bench-window does for the app;
+ * BENCH_REDRAW=procs measures only the views named, so that
+ * `valgrind --tool=callgrind --toggle-collect=redraw_ms` counts one view.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -206,6 +210,48 @@ save_png (Bench      *b,
     g_printerr ("bench-frames: could not write %s\n", path);
 }
 
+/* CPU of one redraw of @view from scratch: a fresh snapshot of it rendered
+ * by the window's renderer, as when every part of it changed.  Median of
+ * 30, in ms; what a view costs once its node is built (the figure
+ * bench-window prints for the whole app). */
+static double
+redraw_ms (GtkWidget *view)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
+  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  double median, p99;
+
+  if (!gtk_widget_get_visible (view) || w <= 0 || h <= 0)
+    return 0.0;
+  /* BENCH_REDRAW=procs measures only that view's redraw, for callgrind. */
+  if (g_getenv ("BENCH_REDRAW") != NULL)
+    {
+      g_auto(GStrv) only = g_strsplit (g_getenv ("BENCH_REDRAW"), ",", -1);
+      const char *name = SHMVIZ_IS_BUFFER_VIEW (view) ? "buffer"
+                         : SHMVIZ_IS_PROCESS_VIEW (view) ? "procs" : "timeline";
+
+      if (!g_strv_contains ((const char * const *) only, name))
+        return 0.0;
+    }
+  for (guint i = 0; i < 30; i++)
+    {
+      gint64 t0 = ui_test_thread_cpu_us ();
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      g_array_append_val (times, (gint64) { ui_test_thread_cpu_us () - t0 });
+    }
+  ui_test_percentiles (times, &median, &p99);
+  return median;
+}
+
 static void
 run_config (Bench *b,
             guint  n_slots,
@@ -257,6 +303,8 @@ run_config (Bench *b,
   ui_test_percentiles (b->paint_cpu, &cm, &cp);
   g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp,
            cm, cp);
+  g_print ("%22s redraw of one whole view (CPU, median of 30): buffer %.2f ms, processes %.2f ms, timeline %.2f ms\n",
+           "", redraw_ms (b->buffer), redraw_ms (b->procs), redraw_ms (b->timeline));
 }
 
 static void
