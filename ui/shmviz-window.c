@@ -31,6 +31,10 @@
 #include "shmviz-timeline-view.h"
 #include "shmviz-window.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* Frames without news before a paused or stopped run stops ticking. */
 #define IDLE_FRAMES         30
 #define IDLE_POLL_MS        200
@@ -1570,6 +1574,27 @@ shmviz_window_class_init (ShmvizWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShmvizWindow, replay_bar);
 }
 
+/* Without a window manager that reports drawn frames (Xvfb, a kiosk
+ * session) GDK asks the X server at every frame whether one has come
+ * since: round trips that keep each frame waiting until the server is done
+ * with the previous frame's image, dropping frames on a loaded machine.
+ * Frame sync means nothing without such a manager, so it stays off until
+ * one says it supports it. */
+static void
+update_frame_sync (ShmvizWindow *self)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (surface == NULL || !GDK_IS_X11_SURFACE (surface))
+    return;
+  gdk_x11_surface_set_frame_sync_enabled (surface,
+                                          gdk_x11_screen_supports_net_wm_hint (gdk_x11_display_get_screen (display),
+                                                                               "_NET_WM_FRAME_DRAWN"));
+#endif
+}
+
 static void
 view_stack_notify_visible (AdwViewStack *stack,
                            GParamSpec   *pspec,
@@ -1585,6 +1610,13 @@ shmviz_window_init (ShmvizWindow *self)
   g_autoptr(GPropertyAction) sidebar_action = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (self, "realize", G_CALLBACK (update_frame_sync), NULL);
+#ifdef GDK_WINDOWING_X11
+  if (GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (self))))
+    g_signal_connect_object (gdk_x11_display_get_screen (gtk_widget_get_display (GTK_WIDGET (self))),
+                             "window-manager-changed", G_CALLBACK (update_frame_sync), self, G_CONNECT_SWAPPED);
+#endif
 
   self->dying = g_ptr_array_new_with_free_func (g_object_unref);
   self->anomaly_buf = g_array_new (FALSE, FALSE, sizeof (ShmvizAnomaly));
