@@ -70,8 +70,8 @@
  * lock-free claim, 16 for a semaphore, whose post is a syscall too. */
 #define YIELD_LOCKFREE   4u
 #define YIELD_SEM        16u
-/* Before a crowded lock-free claim yields, it spins in windows of this
- * many pauses for as long as the other side's counter moved during the
+/* Before a crowded wait yields, it spins in windows of this many pauses
+ * for as long as the other side's counter (or index) moved during the
  * last window, at most this many windows (a few microseconds). */
 #define WATCH_PAUSES     16u
 #define WATCH_WINDOWS    8u
@@ -418,6 +418,55 @@ boundary (Worker *w,
     }
 }
 
+/* The shared index that moves when the token @sem waits for is about to
+ * be posted: consumers advance out before they post empty, producers in
+ * before they post full, and a mutex holder advances one of the two
+ * before it lets go.  Read racily, as a hint only. */
+static guint32
+watch_progress (Worker    *w,
+                ShmvizSem  sem)
+{
+  guint32 in = atomic_load_explicit (&w->h->in, memory_order_relaxed);
+  guint32 out = atomic_load_explicit (&w->h->out, memory_order_relaxed);
+
+  switch (sem)
+    {
+    case SHMVIZ_SEM_EMPTY:
+      return out;
+    case SHMVIZ_SEM_FULL:
+      return in;
+    default:
+      return in + out;
+    }
+}
+
+/* Crowded: a yield costs a context switch (about 4 µs on a VM) and hands
+ * the CPU to any worker, often one that cannot move either.  But the
+ * other CPU may be running the very worker that will post @sem: spin,
+ * in short windows, for as long as the index it advances keeps moving,
+ * at most a few microseconds. */
+static gboolean
+watch_trywait (Worker    *w,
+               ShmvizSem  sem)
+{
+  guint32 seen = watch_progress (w, sem);
+
+  for (guint win = 0; win < WATCH_WINDOWS; win++)
+    {
+      guint32 now;
+
+      for (guint i = 0; i < WATCH_PAUSES; i++)
+        cpu_relax ();
+      if (sem_trywait (&w->h->sems[sem]) == 0)
+        return TRUE;
+      now = watch_progress (w, sem);
+      if (now == seen)
+        return FALSE;
+      seen = now;
+    }
+  return FALSE;
+}
+
 /* Retries sem_trywait() for the adaptive budget of @sem.  Still the
  * WAIT step: the process is acquiring, and says BLOCKED only once it
  * really goes to sleep. */
@@ -432,6 +481,8 @@ spin_trywait (Worker    *w,
     {
       for (guint i = 0; i < YIELD_SEM; i++)
         {
+          if (watch_trywait (w, sem))
+            return TRUE;
           sched_yield ();
           if (sem_trywait (s) == 0)
             return TRUE;
