@@ -128,6 +128,7 @@ struct _ShmvizSession
   guint64         producers_done_at;
   gboolean        drained_reported;
   guint64         watchdog_ns;
+  int             worker_niceness;  /* added to ours for workers spawned */
   guint64         watch_since;
   guint64         last_stopped_poll;
   gboolean       *stopped;         /* seen in state T in /proc */

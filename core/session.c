@@ -18,6 +18,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -285,6 +286,22 @@ child_exited (GPid     pid,
     finish (self);
 }
 
+/* Before the worker has done a step, so that it never ran at our level.
+ * Not reaped yet, so @pid is still the worker's. */
+static void
+renice_worker (ShmvizSession *self,
+               GPid           pid)
+{
+  int ours;
+
+  errno = 0;
+  ours = getpriority (PRIO_PROCESS, 0);
+  if (errno != 0)
+    ours = 0;
+  if (setpriority (PRIO_PROCESS, (id_t) pid, MIN (ours + self->worker_niceness, 19)) != 0)
+    g_debug ("could not lower the priority of worker %d: %s", (int) pid, g_strerror (errno));
+}
+
 static gboolean
 spawn_worker (ShmvizSession *self,
               guint          index,
@@ -321,6 +338,8 @@ spawn_worker (ShmvizSession *self,
 
   self->pids[index] = pid;
   self->n_alive++;
+  if (self->worker_niceness > 0)
+    renice_worker (self, pid);
   child = g_new0 (Child, 1);
   child->self = self;
   child->index = index;
@@ -881,6 +900,16 @@ shmviz_session_set_timing (ShmvizSession *self,
       _shmviz_session_wake_workers (self);
       _shmviz_session_push_control (self, SHMVIZ_EV_TIMING, 0, 0, (guint16) timing, 0, ns);
     }
+}
+
+void
+shmviz_session_set_worker_niceness (ShmvizSession *self,
+                                    int            increment)
+{
+  g_return_if_fail (SHMVIZ_IS_SESSION (self));
+  g_return_if_fail (increment >= 0);
+
+  self->worker_niceness = MIN (increment, 39);
 }
 
 gboolean

@@ -82,6 +82,13 @@ char          *shmviz_session_dup_death_message (ShmvizSession *self,
 void           shmviz_session_set_watchdog (ShmvizSession *self,
                                             guint64        ns);
 
+/* Workers started from now on run @increment nice levels below the
+ * caller (0, the default: at its level).  A window showing the workers
+ * lowers them so that a hundred busy processes cannot starve its frames;
+ * alone on the machine they run as fast either way. */
+void           shmviz_session_set_worker_niceness (ShmvizSession *self,
+                                                   int            increment);
+
 /* Sends @signo to worker @proc (fault injection). */
 gboolean       shmviz_session_signal_worker (ShmvizSession *self,
                                              guint          proc,

@@ -16,6 +16,7 @@
 
 #include "layout.h"
 #include "shmviz-announcer.h"
+#include "shmviz-application.h"
 #include "shmviz-buffer-view.h"
 #include "shmviz-fault-menu.h"
 #include "shmviz-inspect-view.h"
@@ -790,6 +791,7 @@ start_session (ShmvizWindow *self,
     }
   self->scenario = scenario;
   self->session = shmviz_session_new (&scenario);
+  shmviz_session_set_worker_niceness (self->session, SHMVIZ_APPLICATION_WORKER_NICENESS);
   self->model = shmviz_model_ref (shmviz_session_get_model (self->session));
 
   g_signal_connect (self->session, "finished", G_CALLBACK (session_finished), self);

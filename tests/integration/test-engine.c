@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -41,6 +43,7 @@ typedef struct {
   guint64        spawned_ts[SHMVIZ_MAX_PROCS];
   guint          starts;
   gboolean       start_before_spawn;
+  int            niceness;      /* for the workers, set before start() */
 } Fixture;
 
 static void
@@ -183,6 +186,7 @@ start (Fixture              *f,
   g_signal_connect (f->session, "deadlock", G_CALLBACK (on_deadlock), f);
   g_signal_connect (f->session, "process-died", G_CALLBACK (on_died), f);
   shmviz_session_add_sink (f->session, sink, f);
+  shmviz_session_set_worker_niceness (f->session, f->niceness);
   f->started_us = g_get_monotonic_time ();
   shmviz_session_start (f->session, &error);
   g_assert_no_error (error);
@@ -510,6 +514,62 @@ test_killed_worker (Fixture       *f,
     g_assert_cmpint (shmviz_session_get_worker_pid (f->session, i), ==, 0);
 }
 
+/* The window lowers its workers' priority: every worker, including one
+ * started again after it was killed, runs that many levels below us. */
+static void
+test_worker_niceness (Fixture       *f,
+                      gconstpointer  data)
+{
+  ShmvizScenario sc;
+  int ours, want;
+
+  errno = 0;
+  ours = getpriority (PRIO_PROCESS, 0);
+  g_assert_cmpint (errno, ==, 0);
+  if (ours + 5 > 19)
+    {
+      g_test_skip ("already too nice to see workers go lower");
+      return;
+    }
+  want = ours + 5;
+
+  init_scenario (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.items = 0;
+  sc.speed_permille = 1000;
+  f->niceness = 5;
+  start (f, &sc);
+  run_for (f, 100);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      GPid pid = shmviz_session_get_worker_pid (f->session, i);
+
+      g_assert_cmpint (pid, >, 0);
+      errno = 0;
+      g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) pid), ==, want);
+      g_assert_cmpint (errno, ==, 0);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    shmviz_session_signal_worker (f->session, 1, SIGKILL, &error);
+    g_assert_no_error (error);
+    run_for (f, 200);
+    g_assert_cmpuint (f->died, ==, 1);
+    shmviz_session_restart_worker (f->session, 1, &error);
+    g_assert_no_error (error);
+    run_for (f, 100);
+    errno = 0;
+    g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) shmviz_session_get_worker_pid (f->session, 1)), ==, want);
+    g_assert_cmpint (errno, ==, 0);
+  }
+
+  stop_and_wait (f);
+}
+
 static void
 test_corrupt_index (Fixture       *f,
                     gconstpointer  data)
@@ -659,6 +719,8 @@ main (int    argc,
               fixture_setup, test_barrier_in_step_pause, fixture_teardown);
   g_test_add ("/engine/faults/killed-worker", Fixture, NULL,
               fixture_setup, test_killed_worker, fixture_teardown);
+  g_test_add ("/engine/workers/niceness", Fixture, NULL,
+              fixture_setup, test_worker_niceness, fixture_teardown);
   g_test_add ("/engine/faults/corrupt-index", Fixture, NULL,
               fixture_setup, test_corrupt_index, fixture_teardown);
 
