@@ -72,8 +72,13 @@
 #define YIELD_SEM        16u
 /* Before a crowded wait yields, it spins in windows of this many pauses
  * for as long as the other side's counter (or index) moved during the
- * last window, at most this many windows (a few microseconds). */
+ * last window, at most this many windows (a few microseconds).  A
+ * semaphore's other side moves slower, an item taking several shared
+ * cache lines (semaphores, mutex, index, slot), so its windows are
+ * longer: with 16 pauses a semaphore wait often saw no progress when
+ * there was, and 16 -> 16 ran at half the rate it does with 64. */
 #define WATCH_PAUSES     16u
+#define WATCH_PAUSES_SEM 64u
 #define WATCH_WINDOWS    8u
 
 typedef enum {
@@ -455,7 +460,7 @@ watch_trywait (Worker    *w,
     {
       guint32 now;
 
-      for (guint i = 0; i < WATCH_PAUSES; i++)
+      for (guint i = 0; i < WATCH_PAUSES_SEM; i++)
         cpu_relax ();
       if (sem_trywait (&w->h->sems[sem]) == 0)
         return TRUE;
