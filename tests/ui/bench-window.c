@@ -515,16 +515,17 @@ main (int   argc,
            g_getenv ("GSK_RENDERER"), seconds);
   g_print (" slots   procs  frames    fps intvl-med intvl-p99 frame-med frame-p99  cpu-med  cpu-p99 all/frame"
            "  items/s dropped paused%% proc%%\n");
+  /* Every pairing of 8, 256 and 4096 slots with 2, 16 and 128 processes. */
   for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
-    {
-      char name[32];
+    for (guint k = 0; k < G_N_ELEMENTS (each); k++)
+      {
+        char name[32];
 
-      /* The three: 8 × 2, 256 × 16, 4096 × 128. */
-      g_snprintf (name, sizeof name, "%ux%u", slots[i], 2 * each[i]);
-      if (only != NULL && !g_strv_contains ((const char * const *) only, name))
-        continue;
-      run_config (app, settings, slots[i], each[i], seconds);
-    }
+        g_snprintf (name, sizeof name, "%ux%u", slots[i], 2 * each[k]);
+        if (only != NULL && !g_strv_contains ((const char * const *) only, name))
+          continue;
+        run_config (app, settings, slots[i], each[k], seconds);
+      }
 
   return 0;
 }
