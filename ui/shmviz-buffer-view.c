@@ -1,12 +1,16 @@
 /* shmviz-buffer-view.c — the ring of slots, drawn live
  *
  * Drawing is split in layers so that a frame only pays for what changed:
- *  - the static node: slot outlines, indices, the producer and consumer
- *    anchors; rebuilt only when size, zoom, palette or slot count change;
- *  - one node per slot, kept across frames and keyed by the slot's state
- *    and item: a new snapshot rebuilds only the slots whose key changed,
- *    and hands GTK the very same node objects for the others, so its diff
- *    finds them unchanged and the damage stays where things moved.  Cells
+ *  - the static node: the ring's track and the producer and consumer
+ *    anchors, drawn once into pictures of the tiles that hold anything;
+ *    rebuilt only when size, zoom, palette, scale or slot count change;
+ *  - one picture per slot (its outline, index, fill and labels drawn once
+ *    into an image at the widget's scale), kept across frames and keyed by
+ *    the slot's state and item: a new snapshot redraws only the slots whose
+ *    key changed, and hands GTK the very same node objects for the others,
+ *    so its diff finds them unchanged and the damage stays where things
+ *    moved; the cairo renderer then copies pixels instead of filling
+ *    rounded shapes and laying out glyphs on every frame.  Cells
  *    under 16 pixels (thousands of slots) are plain squares instead: they
  *    are painted into one image, again only those whose key changed, as
  *    GTK 4.8's cairo renderer walks every node of the window on every
@@ -99,6 +103,7 @@ struct _ShmvizBufferView
   GskRenderNode *cells_node;   /* in/out pointers and count */
   guint64 cells_generation;
   guint64 cells_rebuilt;       /* slot nodes built so far, for tests */
+  int picture_scale;          /* of the static and cell pictures */
 
   Flight *flights;            /* n_procs */
   guint64 *flash_seen;        /* n_slots */
@@ -543,20 +548,163 @@ item_color (ShmvizBufferView *self,
   return shmviz_palette_slot_state (self->palette, state);
 }
 
+/* Pictures --------------------------------------------------------------- */
+
+/* Draws @node into an image of @w × @h at @scale, (@x, @y) at its corner:
+ * the same cairo code the renderer would run on every frame, run once. */
+static cairo_surface_t *
+draw_image (GskRenderNode *node,
+            int            x,
+            int            y,
+            int            w,
+            int            h,
+            int            scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_translate (cr, -x, -y);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* A node that paints @surface (drawn by draw_image()) at (@x, @y).
+ *
+ * Not a texture node: GTK 4.8's cairo renderer converts a texture's every
+ * pixel through floats on every frame, where a cairo node painting an
+ * image is a plain copy (see the process view's card pictures). */
+static GskRenderNode *
+image_node (cairo_surface_t *surface,
+            int              x,
+            int              y,
+            int              w,
+            int              h)
+{
+  GskRenderNode *image = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
+  cairo_t *cr = gsk_cairo_node_get_draw_context (image);
+
+  /* The node's recording keeps its own copy of the pixels. */
+  cairo_set_source_surface (cr, surface, x, y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return image;
+}
+
+static gboolean
+tile_is_clear (cairo_surface_t *surface,
+               int              x0,
+               int              y0,
+               int              x1,
+               int              y1)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  for (int y = y0; y < y1; y++)
+    {
+      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
+
+      for (int x = x0; x < x1; x++)
+        if (row[x] != 0)
+          return FALSE;
+    }
+  return TRUE;
+}
+
+#define PICTURE_TILE 32
+
+/* @node, @w × @h from the origin, as pictures of the runs of tiles that
+ * hold anything: the ring's hollow and the empty bands between things
+ * cost nothing to paint on every frame. */
+static void
+append_tiled_picture (GtkSnapshot   *snapshot,
+                      GskRenderNode *node,
+                      int            w,
+                      int            h,
+                      int            scale)
+{
+  cairo_surface_t *whole = draw_image (node, 0, 0, w, h, scale);
+
+  for (int ty = 0; ty < h; ty += PICTURE_TILE)
+    {
+      int th = MIN (PICTURE_TILE, h - ty);
+
+      for (int tx = 0; tx < w;)
+        {
+          int run = tx;
+          cairo_surface_t *part;
+          cairo_t *cr;
+
+          while (run < w && !tile_is_clear (whole, run * scale, ty * scale, MIN (run + PICTURE_TILE, w) * scale,
+                                            (ty + th) * scale))
+            run += PICTURE_TILE;
+          run = MIN (run, w);
+          if (run == tx)
+            {
+              tx += PICTURE_TILE;
+              continue;
+            }
+          part = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (run - tx) * scale, th * scale);
+          cairo_surface_set_device_scale (part, scale, scale);
+          cr = cairo_create (part);
+          cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+          cairo_set_source_surface (cr, whole, -tx, -ty);
+          cairo_paint (cr);
+          cairo_destroy (cr);
+          cairo_surface_flush (part);
+          {
+            GskRenderNode *picture = image_node (part, tx, ty, run - tx, th);
+
+            gtk_snapshot_append_node (snapshot, picture);
+            gsk_render_node_unref (picture);
+          }
+          cairo_surface_destroy (part);
+          tx = run;
+        }
+    }
+  cairo_surface_destroy (whole);
+}
+
+static void
+draw_static (ShmvizBufferView *self,
+             GtkSnapshot      *snapshot,
+             gboolean          dark);
+
+/* Drawn once per size, palette, theme and scale, as pictures over the
+ * background: a border node as large as the ring's track costs the cairo
+ * renderer milliseconds on every frame. */
 static GskRenderNode *
 build_static (ShmvizBufferView *self,
               gboolean          dark)
 {
   GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GtkSnapshot *drawing = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+
+  if (shmviz_palette_is_dark (self->palette))
+    gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
+                               &GRAPHENE_RECT_INIT (0, 0, self->geo_width, self->geo_height));
+  draw_static (self, drawing, dark);
+  node = gtk_snapshot_free_to_node (drawing);
+  if (node != NULL && self->geo_width > 0 && self->geo_height > 0)
+    append_tiled_picture (snapshot, node, self->geo_width, self->geo_height, self->picture_scale);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+draw_static (ShmvizBufferView *self,
+             GtkSnapshot      *snapshot,
+             gboolean          dark)
+{
   float w = self->geo_width, h = self->geo_height, s = self->cell_size;
   const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   GdkRGBA track = *line;
   guint n_consumers = self->n_procs > self->n_producers ? self->n_procs - self->n_producers : 0;
-
-  if (shmviz_palette_is_dark (self->palette))
-    gtk_snapshot_append_color (snapshot, shmviz_palette_background (self->palette, TRUE),
-                               &GRAPHENE_RECT_INIT (0, 0, w, h));
 
   /* The ring's track, so the circle reads as one buffer. */
   if (self->geo_ring && self->n_slots > 1)
@@ -568,33 +716,8 @@ build_static (ShmvizBufferView *self,
       shmviz_draw_outline (snapshot, &GRAPHENE_RECT_INIT (self->cx - r, self->cy - r, 2 * r, 2 * r), r, width, &track);
     }
 
-  /* Empty outlines for every slot, and the slot index where it fits. */
-  {
-    GdkRGBA empty_fill = *shmviz_palette_background (self->palette, dark);
-    GdkRGBA outline = *shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_EMPTY);
-    float bw = MAX (1.0f, s * 0.04f);
-    int idx_px = (int) MIN (s * 0.2f, z (self, 14));
-    gboolean tiny = s < 16;
-
-    for (guint i = 0; i < self->n_slots; i++)
-      {
-        const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
-
-        /* Small cells: their empty square is in the cells image. */
-        if (tiny)
-          continue;
-        shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, &empty_fill);
-        shmviz_draw_outline (snapshot, r, s * 0.18f, bw, &outline);
-        if (idx_px >= MIN_LABEL_PX)
-          {
-            char buf[16];
-
-            g_snprintf (buf, sizeof buf, "%u", i);
-            shmviz_text_cache_draw (self->text, snapshot, buf, idx_px, FALSE,
-                                    r->origin.x + s / 2, r->origin.y + s - s * 0.06f, 0.5f, 1.0f, fg);
-          }
-      }
-  }
+  /* The slots' empty outlines and indices are in their pictures (see
+   * update_cells()), or, when small, in the cells image. */
 
   /* Where items come from and go to: producers left, consumers right. */
   if (self->n_procs > 0)
@@ -626,8 +749,6 @@ build_static (ShmvizBufferView *self,
             }
         }
     }
-
-  return gtk_snapshot_free_to_node (snapshot);
 }
 
 static void
@@ -644,6 +765,32 @@ anchor_of (ShmvizBufferView *self,
 
   *x = producer ? band / 2 + z (self, 4) : self->geo_width - band / 2 - z (self, 4);
   *y = top + room / MAX (count, 1) * (k + 0.5f);
+}
+
+/* What lies under a slot whatever it holds: its empty outline, and its
+ * index where it fits. */
+static void
+draw_cell_base (ShmvizBufferView      *self,
+                GtkSnapshot           *snapshot,
+                const graphene_rect_t *r,
+                guint                  slot,
+                gboolean               dark)
+{
+  float s = self->cell_size;
+  int idx_px = (int) MIN (s * 0.2f, z (self, 14));
+
+  shmviz_draw_rounded_fill (snapshot, r, s * 0.18f, shmviz_palette_background (self->palette, dark));
+  shmviz_draw_outline (snapshot, r, s * 0.18f, MAX (1.0f, s * 0.04f),
+                       shmviz_palette_slot_state (self->palette, SHMVIZ_SLOT_EMPTY));
+  if (idx_px >= MIN_LABEL_PX)
+    {
+      char buf[16];
+
+      g_snprintf (buf, sizeof buf, "%u", slot);
+      shmviz_text_cache_draw (self->text, snapshot, buf, idx_px, FALSE, r->origin.x + s / 2,
+                              r->origin.y + s - s * 0.06f, 0.5f, 1.0f,
+                              shmviz_palette_foreground (self->palette, dark));
+    }
 }
 
 static void
@@ -1016,10 +1163,27 @@ update_cells (ShmvizBufferView *self,
       if (!self->cell_valid[i] || self->cell_keys[i] != key)
         {
           GtkSnapshot *snapshot = gtk_snapshot_new ();
+          const graphene_rect_t *r = &g_array_index (self->cells, Cell, i).rect;
+          g_autoptr(GskRenderNode) node = NULL;
 
           g_clear_pointer (&self->cell_nodes[i], gsk_render_node_unref);
-          draw_cell (self, snapshot, &g_array_index (self->cells, Cell, i).rect, sv, dark);
-          self->cell_nodes[i] = gtk_snapshot_free_to_node (snapshot);
+          draw_cell_base (self, snapshot, r, i, dark);
+          draw_cell (self, snapshot, r, sv, dark);
+          node = gtk_snapshot_free_to_node (snapshot);
+          if (node != NULL)
+            {
+              /* A picture on whole pixels, the slot and everything on it:
+               * its rounded shapes and labels cost the renderer a mask and
+               * glyphs per frame, and most slots look the same frame after
+               * frame. */
+              int x = (int) floorf (r->origin.x), y = (int) floorf (r->origin.y);
+              int w = (int) ceilf (r->origin.x + r->size.width) - x;
+              int h = (int) ceilf (r->origin.y + r->size.height) - y;
+              cairo_surface_t *image = draw_image (node, x, y, w, h, self->picture_scale);
+
+              self->cell_nodes[i] = image_node (image, x, y, w, h);
+              cairo_surface_destroy (image);
+            }
           self->cell_keys[i] = key;
           self->cell_valid[i] = TRUE;
           rebuilt++;
@@ -1354,6 +1518,13 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
     }
 
   ensure_geometry (self);
+  if (gtk_widget_get_scale_factor (widget) != self->picture_scale)
+    {
+      /* Crisp on a HiDPI monitor: the pictures drawn again at its scale. */
+      self->picture_scale = gtk_widget_get_scale_factor (widget);
+      invalidate_geometry (self);
+      ensure_geometry (self);
+    }
 
   if (self->static_node != NULL &&
       (self->static_dark != dark || self->static_procs != self->n_procs ||
@@ -1366,8 +1537,8 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
     }
   if (self->static_node == NULL)
     {
-      /* Kept as a node, not a texture: GTK 4.8's cairo renderer converts a
-       * texture on every draw, which costs more than replaying the outlines. */
+      /* Pictures in cairo nodes, not textures: GTK 4.8's cairo renderer
+       * converts a texture on every draw (see image_node()). */
       self->static_node = build_static (self, dark);
       self->static_dark = dark;
       self->static_procs = self->n_procs;
@@ -2063,6 +2234,14 @@ shmviz_buffer_view_class_init (ShmvizBufferViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* The pictures are drawn again at the new scale on the next frame (see
+ * the snapshot); this makes sure there is one. */
+static void
+scale_factor_changed_cb (ShmvizBufferView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 shmviz_buffer_view_init (ShmvizBufferView *self)
 {
@@ -2076,12 +2255,14 @@ shmviz_buffer_view_init (ShmvizBufferView *self)
   self->focused = -1;
   self->hover = -1;
   self->geo_width = -1;
+  self->picture_scale = 1;
   self->cells = g_array_new (FALSE, TRUE, sizeof (Cell));
   self->flashing = g_array_new (FALSE, FALSE, sizeof (guint));
   self->text = shmviz_text_cache_new (GTK_WIDGET (self), 512);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (scale_factor_changed_cb), NULL);
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
