@@ -550,50 +550,6 @@ item_color (ShmvizBufferView *self,
 
 /* Pictures --------------------------------------------------------------- */
 
-/* Draws @node into an image of @w × @h at @scale, (@x, @y) at its corner:
- * the same cairo code the renderer would run on every frame, run once. */
-static cairo_surface_t *
-draw_image (GskRenderNode *node,
-            int            x,
-            int            y,
-            int            w,
-            int            h,
-            int            scale)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
-  cairo_t *cr;
-
-  cairo_surface_set_device_scale (surface, scale, scale);
-  cr = cairo_create (surface);
-  cairo_translate (cr, -x, -y);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
-/* A node that paints @surface (drawn by draw_image()) at (@x, @y).
- *
- * Not a texture node: GTK 4.8's cairo renderer converts a texture's every
- * pixel through floats on every frame, where a cairo node painting an
- * image is a plain copy (see the process view's card pictures). */
-static GskRenderNode *
-image_node (cairo_surface_t *surface,
-            int              x,
-            int              y,
-            int              w,
-            int              h)
-{
-  GskRenderNode *image = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
-  cairo_t *cr = gsk_cairo_node_get_draw_context (image);
-
-  /* The node's recording keeps its own copy of the pixels. */
-  cairo_set_source_surface (cr, surface, x, y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  return image;
-}
-
 static gboolean
 tile_is_clear (cairo_surface_t *surface,
                int              x0,
@@ -627,7 +583,7 @@ append_tiled_picture (GtkSnapshot   *snapshot,
                       int            h,
                       int            scale)
 {
-  cairo_surface_t *whole = draw_image (node, 0, 0, w, h, scale);
+  cairo_surface_t *whole = shmviz_draw_node_to_image (node, 0, 0, w, h, scale);
 
   for (int ty = 0; ty < h; ty += PICTURE_TILE)
     {
@@ -657,7 +613,7 @@ append_tiled_picture (GtkSnapshot   *snapshot,
           cairo_destroy (cr);
           cairo_surface_flush (part);
           {
-            GskRenderNode *picture = image_node (part, tx, ty, run - tx, th);
+            GskRenderNode *picture = shmviz_draw_image_node (part, tx, ty, run - tx, th);
 
             gtk_snapshot_append_node (snapshot, picture);
             gsk_render_node_unref (picture);
@@ -1179,9 +1135,9 @@ update_cells (ShmvizBufferView *self,
               int x = (int) floorf (r->origin.x), y = (int) floorf (r->origin.y);
               int w = (int) ceilf (r->origin.x + r->size.width) - x;
               int h = (int) ceilf (r->origin.y + r->size.height) - y;
-              cairo_surface_t *image = draw_image (node, x, y, w, h, self->picture_scale);
+              cairo_surface_t *image = shmviz_draw_node_to_image (node, x, y, w, h, self->picture_scale);
 
-              self->cell_nodes[i] = image_node (image, x, y, w, h);
+              self->cell_nodes[i] = shmviz_draw_image_node (image, x, y, w, h);
               cairo_surface_destroy (image);
             }
           self->cell_keys[i] = key;
@@ -1538,7 +1494,7 @@ shmviz_buffer_view_snapshot (GtkWidget   *widget,
   if (self->static_node == NULL)
     {
       /* Pictures in cairo nodes, not textures: GTK 4.8's cairo renderer
-       * converts a texture on every draw (see image_node()). */
+       * converts a texture on every draw (see shmviz_draw_image_node()). */
       self->static_node = build_static (self, dark);
       self->static_dark = dark;
       self->static_procs = self->n_procs;

@@ -76,3 +76,39 @@ shmviz_draw_rounded_fill (GtkSnapshot           *snapshot,
   gsk_rounded_rect_init_from_rect (&rr, rect, MIN (radius, MIN (hw, hh)));
   gtk_snapshot_append_border (snapshot, &rr, widths, colors);
 }
+
+cairo_surface_t *
+shmviz_draw_node_to_image (GskRenderNode *node,
+                           int            x,
+                           int            y,
+                           int            w,
+                           int            h,
+                           int            scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  cairo_translate (cr, -x, -y);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+GskRenderNode *
+shmviz_draw_image_node (cairo_surface_t *image,
+                        int              x,
+                        int              y,
+                        int              w,
+                        int              h)
+{
+  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
+
+  cairo_set_source_surface (cr, image, x, y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return node;
+}

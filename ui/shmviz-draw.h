@@ -32,6 +32,26 @@ void     shmviz_draw_outline       (GtkSnapshot           *snapshot,
 void     shmviz_draw_damage_whole  (GtkSnapshot           *snapshot,
                                     const graphene_rect_t *rect,
                                     gboolean              *parity);
+/* Pictures: what repeats is drawn once and painted again.
+ * shmviz_draw_node_to_image() runs on @node, once, the cairo code the
+ * cairo renderer would run on every frame, into an image of @w × @h at
+ * @scale with (@x, @y) at its corner.  shmviz_draw_image_node() makes a
+ * node that paints such an image at (@x, @y) — not a texture node: GTK
+ * 4.8's cairo renderer converts a texture's every pixel through floats on
+ * every frame, where a cairo node painting an image is a plain copy.  The
+ * node keeps its own reference to the pixels. */
+cairo_surface_t *shmviz_draw_node_to_image (GskRenderNode   *node,
+                                            int              x,
+                                            int              y,
+                                            int              w,
+                                            int              h,
+                                            int              scale);
+GskRenderNode   *shmviz_draw_image_node    (cairo_surface_t *image,
+                                            int              x,
+                                            int              y,
+                                            int              w,
+                                            int              h);
+
 /* A filled rounded box, without a clip node. */
 void     shmviz_draw_rounded_fill  (GtkSnapshot           *snapshot,
                                     const graphene_rect_t *rect,

@@ -725,13 +725,7 @@ card_picture_area (ShmvizProcessView *self,
   *h = (int) ceilf (r->origin.y + r->size.height) + margin - *y;
 }
 
-/* Draws @node into an image of @w × @h at @scale, (@x, @y) at its corner
- * (the same cairo code the cairo renderer would run on every frame, run
- * once), and returns a node that paints that image there.
- *
- * Not a texture node: GTK 4.8's cairo renderer converts a texture's every
- * pixel through floats on every frame, where a cairo node painting an
- * image is a plain copy. */
+/* @node as a picture: see shmviz_draw_node_to_image(). */
 static GskRenderNode *
 rasterize (GskRenderNode *node,
            int            x,
@@ -741,23 +735,10 @@ rasterize (GskRenderNode *node,
            int            scale,
            gsize         *bytes)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w * scale, h * scale);
-  GskRenderNode *image = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
-  cairo_t *cr;
+  cairo_surface_t *surface = shmviz_draw_node_to_image (node, x, y, w, h, scale);
+  GskRenderNode *image = shmviz_draw_image_node (surface, x, y, w, h);
 
-  cairo_surface_set_device_scale (surface, scale, scale);
-  cr = cairo_create (surface);
-  cairo_translate (cr, -x, -y);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
   *bytes = (gsize) cairo_image_surface_get_stride (surface) * h * scale;
-
-  /* The node's recording keeps its own copy of the pixels. */
-  cr = gsk_cairo_node_get_draw_context (image);
-  cairo_set_source_surface (cr, surface, x, y);
-  cairo_paint (cr);
-  cairo_destroy (cr);
   cairo_surface_destroy (surface);
   return image;
 }

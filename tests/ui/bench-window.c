@@ -247,27 +247,7 @@ save_png (Bench      *b,
 static double
 redraw_ms (GtkWidget *view)
 {
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
-  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  double median, p99;
-
-  for (guint i = 0; i < 30; i++)
-    {
-      gint64 t0 = ui_test_thread_cpu_us ();
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL)
-        texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-      g_array_append_val (times, (gint64) { ui_test_thread_cpu_us () - t0 });
-    }
-  ui_test_percentiles (times, &median, &p99);
-  return median;
+  return ui_test_redraw_ms (view, NULL);
 }
 
 static int
@@ -313,27 +293,7 @@ print_phases (Bench *b)
 static double
 culled_ms (GtkWidget *view)
 {
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
-  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  double median, p99;
-
-  for (guint i = 0; i < 30; i++)
-    {
-      gint64 t0 = ui_test_thread_cpu_us ();
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (snapshot);
-      if (node != NULL)
-        texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (-50, -50, 1, 1));
-      g_array_append_val (times, (gint64) { ui_test_thread_cpu_us () - t0 });
-    }
-  ui_test_percentiles (times, &median, &p99);
-  return median;
+  return ui_test_redraw_ms (view, &GRAPHENE_RECT_INIT (-50, -50, 1, 1));
 }
 
 /* BENCH_TREE=1: the redraw cost of every large widget, to see where a

@@ -162,3 +162,31 @@ ui_test_percentiles (GArray *samples,
   *median_ms = g_array_index (samples, gint64, samples->len / 2) / 1000.0;
   *p99_ms = g_array_index (samples, gint64, MIN (samples->len - 1, (guint) (samples->len * 0.99))) / 1000.0;
 }
+
+double
+ui_test_redraw_ms (GtkWidget             *view,
+                   const graphene_rect_t *region)
+{
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (view));
+  int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  graphene_rect_t whole = GRAPHENE_RECT_INIT (0, 0, w, h);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  double median, p99;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      gint64 t0 = ui_test_thread_cpu_us ();
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (view);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        texture = gsk_renderer_render_texture (renderer, node, region != NULL ? region : &whole);
+      g_array_append_val (times, (gint64) { ui_test_thread_cpu_us () - t0 });
+    }
+  ui_test_percentiles (times, &median, &p99);
+  return median;
+}

@@ -29,5 +29,10 @@ gint64     ui_test_thread_cpu_us     (void);
 void       ui_test_percentiles       (GArray          *samples,
                                       double          *median_ms,
                                       double          *p99_ms);
+/* The CPU of drawing @view (snapshot, then cairo rendering into an
+ * offscreen texture) clipped to @region in its coordinates, or whole when
+ * NULL: median of 30, in ms. */
+double     ui_test_redraw_ms         (GtkWidget             *view,
+                                      const graphene_rect_t *region);
 
 G_END_DECLS
