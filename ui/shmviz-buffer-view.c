@@ -550,79 +550,22 @@ item_color (ShmvizBufferView *self,
 
 /* Pictures --------------------------------------------------------------- */
 
-static gboolean
-tile_is_clear (cairo_surface_t *surface,
-               int              x0,
-               int              y0,
-               int              x1,
-               int              y1)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-
-  for (int y = y0; y < y1; y++)
-    {
-      const guint32 *row = (const guint32 *) (data + (gsize) y * stride);
-
-      for (int x = x0; x < x1; x++)
-        if (row[x] != 0)
-          return FALSE;
-    }
-  return TRUE;
-}
-
-#define PICTURE_TILE 32
-
-/* @node, @w × @h from the origin, as pictures of the runs of tiles that
- * hold anything: the ring's hollow and the empty bands between things
- * cost nothing to paint on every frame. */
+/* @node, @w × @h from the origin, as one picture.  Not cut into tiles
+ * to skip the ring's hollow: the cairo renderer antialiases each node's
+ * edges, and adjacent tiles left a faint line along every seam. */
 static void
-append_tiled_picture (GtkSnapshot   *snapshot,
-                      GskRenderNode *node,
-                      int            w,
-                      int            h,
-                      int            scale)
+append_picture (GtkSnapshot   *snapshot,
+                GskRenderNode *node,
+                int            w,
+                int            h,
+                int            scale)
 {
-  cairo_surface_t *whole = shmviz_draw_node_to_image (node, 0, 0, w, h, scale);
+  cairo_surface_t *image = shmviz_draw_node_to_image (node, 0, 0, w, h, scale);
+  GskRenderNode *picture = shmviz_draw_image_node (image, 0, 0, w, h);
 
-  for (int ty = 0; ty < h; ty += PICTURE_TILE)
-    {
-      int th = MIN (PICTURE_TILE, h - ty);
-
-      for (int tx = 0; tx < w;)
-        {
-          int run = tx;
-          cairo_surface_t *part;
-          cairo_t *cr;
-
-          while (run < w && !tile_is_clear (whole, run * scale, ty * scale, MIN (run + PICTURE_TILE, w) * scale,
-                                            (ty + th) * scale))
-            run += PICTURE_TILE;
-          run = MIN (run, w);
-          if (run == tx)
-            {
-              tx += PICTURE_TILE;
-              continue;
-            }
-          part = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (run - tx) * scale, th * scale);
-          cairo_surface_set_device_scale (part, scale, scale);
-          cr = cairo_create (part);
-          cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-          cairo_set_source_surface (cr, whole, -tx, -ty);
-          cairo_paint (cr);
-          cairo_destroy (cr);
-          cairo_surface_flush (part);
-          {
-            GskRenderNode *picture = shmviz_draw_image_node (part, tx, ty, run - tx, th);
-
-            gtk_snapshot_append_node (snapshot, picture);
-            gsk_render_node_unref (picture);
-          }
-          cairo_surface_destroy (part);
-          tx = run;
-        }
-    }
-  cairo_surface_destroy (whole);
+  gtk_snapshot_append_node (snapshot, picture);
+  gsk_render_node_unref (picture);
+  cairo_surface_destroy (image);
 }
 
 static void
@@ -647,7 +590,7 @@ build_static (ShmvizBufferView *self,
   draw_static (self, drawing, dark);
   node = gtk_snapshot_free_to_node (drawing);
   if (node != NULL && self->geo_width > 0 && self->geo_height > 0)
-    append_tiled_picture (snapshot, node, self->geo_width, self->geo_height, self->picture_scale);
+    append_picture (snapshot, node, self->geo_width, self->geo_height, self->picture_scale);
   return gtk_snapshot_free_to_node (snapshot);
 }
 
