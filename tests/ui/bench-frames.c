@@ -50,12 +50,7 @@ typedef struct {
   guint64 ts;
   guint64 *seq;
   gboolean feeding;
-  gint64 paint_start;
-  gint64 paint_cpu_start;
-  gint64 last_frame;
-  GArray *intervals;           /* gint64 µs */
-  GArray *paints;              /* gint64 µs */
-  GArray *paint_cpu;           /* gint64 µs of this thread's CPU */
+  UiTestFrames frames;
 } Bench;
 
 static void
@@ -151,25 +146,14 @@ static void
 before_paint_cb (GdkFrameClock *clock,
                  Bench         *b)
 {
-  b->paint_start = g_get_monotonic_time ();
-  b->paint_cpu_start = ui_test_thread_cpu_us ();
+  ui_test_frames_begin (&b->frames);
 }
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 Bench         *b)
 {
-  gint64 frame = gdk_frame_clock_get_frame_time (clock);
-  gint64 paint = g_get_monotonic_time () - b->paint_start;
-  gint64 cpu = ui_test_thread_cpu_us () - b->paint_cpu_start;
-
-  if (!b->feeding)
-    return;
-  if (b->last_frame != 0)
-    g_array_append_val (b->intervals, (gint64) { frame - b->last_frame });
-  g_array_append_val (b->paints, paint);
-  g_array_append_val (b->paint_cpu, cpu);
-  b->last_frame = frame;
+  ui_test_frames_end (&b->frames, clock, b->feeding, NULL, NULL);
 }
 
 static void
@@ -268,10 +252,7 @@ run_config (Bench *b,
   /* Warm up: first layouts, caches, geometry. */
   b->feeding = TRUE;
   run_for (500);
-  g_array_set_size (b->intervals, 0);
-  g_array_set_size (b->paints, 0);
-  g_array_set_size (b->paint_cpu, 0);
-  b->last_frame = 0;
+  ui_test_frames_reset (&b->frames);
   run_for (seconds * 1000);
   b->feeding = FALSE;
   {
@@ -280,11 +261,11 @@ run_config (Bench *b,
     save_png (b, name);
   }
 
-  ui_test_percentiles (b->intervals, &im, &ip);
-  ui_test_percentiles (b->paints, &pm, &pp);
-  ui_test_percentiles (b->paint_cpu, &cm, &cp);
-  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->paints->len, im, ip, pm, pp,
-           cm, cp);
+  ui_test_percentiles (b->frames.intervals, &im, &ip);
+  ui_test_percentiles (b->frames.paints, &pm, &pp);
+  ui_test_percentiles (b->frames.paint_cpu, &cm, &cp);
+  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->frames.paints->len,
+           im, ip, pm, pp, cm, cp);
   g_print ("%22s redraw of one whole view (CPU, median of 30): buffer %.2f ms, processes %.2f ms, timeline %.2f ms\n",
            "", redraw_ms (b->buffer), redraw_ms (b->procs), redraw_ms (b->timeline));
 }
@@ -324,9 +305,7 @@ main (int   argc,
   gtk_init ();
 
   b.events = g_array_new (FALSE, TRUE, sizeof (ShmvizEvent));
-  b.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
-  b.paints = g_array_new (FALSE, FALSE, sizeof (gint64));
-  b.paint_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ui_test_frames_init (&b.frames);
   b.rand = g_rand_new_with_seed (42);
 
   b.window = gtk_window_new ();
@@ -401,9 +380,7 @@ main (int   argc,
   g_clear_pointer (&b.model, shmviz_model_unref);
   shmviz_snapshot_clear (&b.snap);
   g_array_unref (b.events);
-  g_array_unref (b.intervals);
-  g_array_unref (b.paints);
-  g_array_unref (b.paint_cpu);
+  ui_test_frames_clear (&b.frames);
   g_rand_free (b.rand);
   g_free (b.seq);
   return 0;

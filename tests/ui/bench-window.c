@@ -53,12 +53,7 @@ typedef struct {
   ShmvizWindow *window;
   gboolean destroyed;
   gboolean recording;
-  gint64 paint_start;
-  gint64 paint_cpu_start;
-  gint64 last_frame;
-  GArray *intervals;           /* gint64 µs */
-  GArray *paints;              /* gint64 µs */
-  GArray *paint_cpu;           /* gint64 µs of the main thread's CPU */
+  UiTestFrames frames;
   /* Where each frame's CPU went, by frame-clock phase: update (tick
    * callbacks, the window's snapshot copy and label updates), layout
    * (measure and allocate), paint (snapshot and cairo rendering). */
@@ -85,9 +80,8 @@ static void
 before_paint_cb (GdkFrameClock *clock,
                  Bench         *b)
 {
-  b->paint_start = g_get_monotonic_time ();
-  b->paint_cpu_start = ui_test_thread_cpu_us ();
-  b->phase_mark = b->paint_cpu_start;
+  ui_test_frames_begin (&b->frames);
+  b->phase_mark = b->frames.paint_cpu_start;
   b->phase[0] = b->phase[1] = b->phase[2] = 0;
 }
 
@@ -127,24 +121,17 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 Bench         *b)
 {
-  gint64 frame = gdk_frame_clock_get_frame_time (clock);
-  gint64 paint = g_get_monotonic_time () - b->paint_start;
-  gint64 cpu = ui_test_thread_cpu_us () - b->paint_cpu_start;
+  gint64 paint, cpu;
 
-  if (!b->recording)
+  if (!ui_test_frames_end (&b->frames, clock, b->recording, &paint, &cpu))
     return;
-  if (b->last_frame != 0)
-    g_array_append_val (b->intervals, (gint64) { frame - b->last_frame });
-  g_array_append_val (b->paints, paint);
-  g_array_append_val (b->paint_cpu, cpu);
   g_array_append_vals (b->phases, b->phase, 3);
-  b->last_frame = frame;
 
   /* BENCH_FRAME_LOG=FILE: each frame's CLOCK_MONOTONIC span and CPU, to
    * pick the slow frames out of a `perf record -k CLOCK_MONOTONIC`. */
   if (b->frame_log != NULL)
     fprintf (b->frame_log, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
-             b->paint_start, b->paint_start + paint, cpu);
+             b->frames.paint_start, b->frames.paint_start + paint, cpu);
 }
 
 static void
@@ -333,9 +320,7 @@ run_config (ShmvizApplication *app,
   g_settings_set_uint (settings, "consumers", n_each);
   g_settings_set_uint (settings, "speed", 0);
 
-  b.intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
-  b.paints = g_array_new (FALSE, FALSE, sizeof (gint64));
-  b.paint_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ui_test_frames_init (&b.frames);
   b.phases = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (g_getenv ("BENCH_FRAME_LOG") != NULL)
     b.frame_log = fopen (g_getenv ("BENCH_FRAME_LOG"), "a");
@@ -384,10 +369,10 @@ run_config (ShmvizApplication *app,
   g_snprintf (name, sizeof name, "window-%ux%u.png", n_slots, 2 * n_each);
   save_png (&b, name);
 
-  frames = b.paints->len;
-  ui_test_percentiles (b.intervals, &im, &ip);
-  ui_test_percentiles (b.paints, &pm, &pp);
-  ui_test_percentiles (b.paint_cpu, &cm, &cp);
+  frames = b.frames.paints->len;
+  ui_test_percentiles (b.frames.intervals, &im, &ip);
+  ui_test_percentiles (b.frames.paints, &pm, &pp);
+  ui_test_percentiles (b.frames.paint_cpu, &cm, &cp);
 
   /* Paused as the space key does; the window's tick stops once nothing
    * moves, so wait longer than that before measuring the idle cost. */
@@ -436,9 +421,7 @@ run_config (ShmvizApplication *app,
   if (ui_test_count_own_regions () != 0)
     g_error ("a region survived its window");
 
-  g_array_unref (b.intervals);
-  g_array_unref (b.paints);
-  g_array_unref (b.paint_cpu);
+  ui_test_frames_clear (&b.frames);
   g_array_unref (b.phases);
   g_clear_pointer (&b.frame_log, fclose);
 }

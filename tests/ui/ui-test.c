@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -189,4 +190,62 @@ ui_test_redraw_ms (GtkWidget             *view,
     }
   ui_test_percentiles (times, &median, &p99);
   return median;
+}
+
+void
+ui_test_frames_init (UiTestFrames *frames)
+{
+  memset (frames, 0, sizeof *frames);
+  frames->intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  frames->paints = g_array_new (FALSE, FALSE, sizeof (gint64));
+  frames->paint_cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+void
+ui_test_frames_clear (UiTestFrames *frames)
+{
+  g_clear_pointer (&frames->intervals, g_array_unref);
+  g_clear_pointer (&frames->paints, g_array_unref);
+  g_clear_pointer (&frames->paint_cpu, g_array_unref);
+}
+
+void
+ui_test_frames_reset (UiTestFrames *frames)
+{
+  g_array_set_size (frames->intervals, 0);
+  g_array_set_size (frames->paints, 0);
+  g_array_set_size (frames->paint_cpu, 0);
+  frames->last_frame = 0;
+}
+
+void
+ui_test_frames_begin (UiTestFrames *frames)
+{
+  frames->paint_start = g_get_monotonic_time ();
+  frames->paint_cpu_start = ui_test_thread_cpu_us ();
+}
+
+gboolean
+ui_test_frames_end (UiTestFrames  *frames,
+                    GdkFrameClock *clock,
+                    gboolean       record,
+                    gint64        *paint_us,
+                    gint64        *cpu_us)
+{
+  gint64 frame = gdk_frame_clock_get_frame_time (clock);
+  gint64 paint = g_get_monotonic_time () - frames->paint_start;
+  gint64 cpu = ui_test_thread_cpu_us () - frames->paint_cpu_start;
+
+  if (paint_us != NULL)
+    *paint_us = paint;
+  if (cpu_us != NULL)
+    *cpu_us = cpu;
+  if (!record)
+    return FALSE;
+  if (frames->last_frame != 0)
+    g_array_append_val (frames->intervals, (gint64) { frame - frames->last_frame });
+  g_array_append_val (frames->paints, paint);
+  g_array_append_val (frames->paint_cpu, cpu);
+  frames->last_frame = frame;
+  return TRUE;
 }

@@ -29,6 +29,31 @@ gint64     ui_test_thread_cpu_us     (void);
 void       ui_test_percentiles       (GArray          *samples,
                                       double          *median_ms,
                                       double          *p99_ms);
+/* Frame times from a frame clock: call ui_test_frames_begin() from
+ * "before-paint" and ui_test_frames_end() from "after-paint".  Each frame
+ * while recording adds the interval since the last one, its wall-clock
+ * span and this thread's CPU over it, in µs. */
+typedef struct {
+  gint64  paint_start;
+  gint64  paint_cpu_start;
+  gint64  last_frame;
+  GArray *intervals;
+  GArray *paints;
+  GArray *paint_cpu;
+} UiTestFrames;
+
+void       ui_test_frames_init       (UiTestFrames    *frames);
+void       ui_test_frames_clear      (UiTestFrames    *frames);
+/* Forgets what was recorded so far (after a warm-up). */
+void       ui_test_frames_reset      (UiTestFrames    *frames);
+void       ui_test_frames_begin      (UiTestFrames    *frames);
+/* Returns whether the frame was recorded; its span and CPU either way. */
+gboolean   ui_test_frames_end        (UiTestFrames    *frames,
+                                      GdkFrameClock   *clock,
+                                      gboolean         record,
+                                      gint64          *paint_us,
+                                      gint64          *cpu_us);
+
 /* The CPU of drawing @view (snapshot, then cairo rendering into an
  * offscreen texture) clipped to @region in its coordinates, or whole when
  * NULL: median of 30, in ms. */
