@@ -74,9 +74,6 @@ typedef struct {
    * uses, and the last position of the peer it saw (spin floor). */
   guint64              pos[2];
   guint64              seen[2];
-  /* How long a semaphore wait spins before it sleeps, per direction and
-   * end (0: send, 1: receive); adapted as the engine's workers do. */
-  guint64              spin_ns[2][2];
   guint8              *held[2];        /* lock-free: the cell being read in place, */
   guint64              held_seq[2];    /* and the sequence that hands it back */
 } BenchChannel;
