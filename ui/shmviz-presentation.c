@@ -69,6 +69,10 @@ apply_style (ShmvizPresentation *self)
                          "window.shmviz-presenting .kind-tag { font-size: 1em; }\n"
                          /* The controls matter less to the back row than the run. */
                          "window.shmviz-presenting headerbar { font-size: 66%%; }\n"
+                         /* Icons are sized in pixels: let them grow with the
+                          * text beside them, in the header and on the tabs. */
+                         "window.shmviz-presenting headerbar image,\n"
+                         "window.shmviz-presenting viewswitcher image { -gtk-icon-size: 1em; }\n"
                          "window.shmviz-presenting totalsbar .stat-value { font-size: 150%%; }\n"
                          "window.shmviz-presenting totalsbar .stat-caption { font-size: 60%%; }\n"
                          "window.shmviz-high-contrast totalsbar { background-color: black; color: white; }\n"

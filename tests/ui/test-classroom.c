@@ -17,6 +17,7 @@
 #include "shmviz-lesson-gallery.h"
 #include "shmviz-presentation.h"
 #include "shmviz-process-view.h"
+#include "shmviz-race-log.h"
 #include "shmviz-scheduler.h"
 #include "shmviz-window.h"
 #include "ui-test.h"
@@ -158,6 +159,58 @@ save_png (GtkWidget  *widget,
   return path;
 }
 
+/* The first label under @widget with CSS class @css_class. */
+static GtkWidget *
+find_label_with_class (GtkWidget  *widget,
+                       const char *css_class)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label_with_class (c, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget lies whole inside the part of every scrolled window around it
+ * that is on screen, and inside @pane. */
+static void
+assert_fully_visible (GtkWidget *widget,
+                      GtkWidget *pane,
+                      GtkWidget *window)
+{
+  graphene_rect_t bounds, clip;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  g_assert_true (gtk_widget_compute_bounds (pane, window, &clip));
+  g_test_message ("“%.30s…” at %g,%g %g × %g; pane %g,%g %g × %g", gtk_label_get_text (GTK_LABEL (widget)),
+                  bounds.origin.x, bounds.origin.y, bounds.size.width, bounds.size.height,
+                  clip.origin.x, clip.origin.y, clip.size.width, clip.size.height);
+  g_assert_true (graphene_rect_contains_rect (&clip, &bounds));
+  for (GtkWidget *a = gtk_widget_get_parent (widget); a; a = gtk_widget_get_parent (a))
+    if (GTK_IS_SCROLLED_WINDOW (a))
+      {
+        g_assert_true (gtk_widget_compute_bounds (a, window, &clip));
+        g_test_message ("scrolled window %g,%g %g × %g", clip.origin.x, clip.origin.y, clip.size.width,
+                        clip.size.height);
+        g_assert_true (graphene_rect_contains_rect (&clip, &bounds));
+      }
+  /* And the text is laid out whole, not cut to the height it got. */
+  {
+    PangoRectangle logical;
+    int min, nat;
+
+    pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (widget)), NULL, &logical);
+    gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget), &min, &nat, NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_height (widget), >=, logical.height);
+  }
+}
+
 static gboolean
 caption_is_set (Fixture *fixture)
 {
@@ -186,6 +239,17 @@ test_presentation_300 (Fixture       *fixture,
   ui_test_spin_for (1500);
 
   path = save_png (window, "shmviz-presentation-300.png");
+  {
+    GtkWidget *race_log = ui_test_find_widget (window, SHMVIZ_TYPE_RACE_LOG);
+    GtkWidget *placeholder;
+
+    /* No anomalies with synchronization on: the empty state shows, and a
+     * class can read all of it. */
+    g_assert_nonnull (race_log);
+    placeholder = find_label_with_class (race_log, "race-log-placeholder");
+    g_assert_nonnull (placeholder);
+    assert_fully_visible (placeholder, race_log, window);
+  }
   g_assert_cmpint (gtk_widget_get_width (window), <=, 1920);
   g_assert_cmpint (gtk_widget_get_height (window), <=, 1080);
   g_object_set_data_full (G_OBJECT (window), "test-rects", g_array_new (FALSE, FALSE, sizeof (graphene_rect_t)),

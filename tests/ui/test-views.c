@@ -15,7 +15,7 @@
 
 #include "layout.h"
 #include "model.h"
-#include "shmviz-buffer-view.h"
+#include "shmviz-buffer-view-private.h"
 #include "shmviz-palette.h"
 #include "shmviz-process-view.h"
 #include "shmviz-timeline-view.h"
@@ -564,6 +564,145 @@ test_buffer_view_large (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* Pointer tags never cover a process chip, a heading, the count, the
+ * caption or each other, and stay whole inside the view: at every zoom,
+ * in both layouts, wherever in and out point.  @must_fit: a view large
+ * enough that both tags must also be there. */
+static void
+check_labels_clear (ShmvizBufferView *bv,
+                    guint             n_procs,
+                    gboolean          must_fit)
+{
+  g_autoptr(GArray) labels = shmviz_buffer_view_get_labels (bv);
+  int w = gtk_widget_get_width (GTK_WIDGET (bv)), h = gtk_widget_get_height (GTK_WIDGET (bv));
+  guint n_tags = 0, n_chips = 0;
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const ShmvizBufferLabel *a = &g_array_index (labels, ShmvizBufferLabel, i);
+
+      n_chips += a->kind == SHMVIZ_BUFFER_LABEL_CHIP;
+      if (a->kind != SHMVIZ_BUFFER_LABEL_TAG && a->kind != SHMVIZ_BUFFER_LABEL_CAPTION)
+        continue;
+      n_tags += a->kind == SHMVIZ_BUFFER_LABEL_TAG;
+      g_assert_cmpint (a->px, >=, 9);
+      if (a->rect.origin.x < 0 || a->rect.origin.y < 0 || a->rect.origin.x + a->rect.size.width > w ||
+          a->rect.origin.y + a->rect.size.height > h)
+        g_error ("“%s” runs off the %d × %d view at zoom %g", a->text, w, h, shmviz_buffer_view_get_zoom (bv));
+      for (guint j = 0; j < labels->len; j++)
+        {
+          const ShmvizBufferLabel *b = &g_array_index (labels, ShmvizBufferLabel, j);
+          graphene_rect_t inter;
+
+          if (i != j && graphene_rect_intersection (&a->rect, &b->rect, &inter) &&
+              inter.size.width > 0 && inter.size.height > 0)
+            g_error ("“%s” (%g,%g %g×%g) covers “%s” (%g,%g %g×%g) in the %s layout at zoom %g, %d × %d",
+                     a->text, a->rect.origin.x, a->rect.origin.y, a->rect.size.width, a->rect.size.height,
+                     b->text, b->rect.origin.x, b->rect.origin.y, b->rect.size.width, b->rect.size.height,
+                     shmviz_buffer_view_get_layout (bv), shmviz_buffer_view_get_zoom (bv), w, h);
+        }
+    }
+  if (must_fit)
+    {
+      if (n_tags != 2)
+        g_error ("%u tags in the %s layout at zoom %g, %d × %d", n_tags, shmviz_buffer_view_get_layout (bv),
+                 shmviz_buffer_view_get_zoom (bv), w, h);
+      /* The chips are there to be covered: a check of nothing proves nothing. */
+      g_assert_cmpuint (n_chips, ==, n_procs);
+    }
+}
+
+static void
+check_tags_clear (guint n_slots,
+                  guint n_producers)
+{
+  const struct { int w, h; gboolean must_fit; } sizes[] = {
+    /* The buffer pane at 1920 × 1080 in presentation mode, and in a window. */
+    { 712, 640, TRUE }, { 900, 640, TRUE }, { 480, 300, FALSE },
+  };
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  ShmvizBufferView *bv = SHMVIZ_BUFFER_VIEW (view);
+  GtkWidget *window;
+  guint step = MAX (1, n_slots / 16);
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = n_producers;
+  sc.n_consumers = n_producers;
+  sc.n_slots = n_slots;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, n_slots, 2 * n_producers, n_producers);
+  for (guint i = 0; i < MIN (n_slots, 5); i++)
+    produce (&s, i % n_producers, i / n_producers + 1, TRUE, i, SHMVIZ_SLOT_EMPTY, 0);
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+
+  g_object_ref_sink (view);
+  shmviz_buffer_view_set_palette (bv, "high-contrast");
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      /* A window of its own for each size: a shown window does not shrink.
+       * (The view asks for more room at a larger zoom, as in the app.) */
+      shmviz_buffer_view_set_zoom (bv, 1.0);
+      window = show_in_window (view, sizes[k].w, sizes[k].h);
+      for (guint ring = 0; ring < 2; ring++)
+        for (double zoom = 1.0; zoom <= 3.0; zoom += 0.5)
+          {
+            shmviz_buffer_view_set_layout (bv, ring ? "ring" : "row");
+            shmviz_buffer_view_set_zoom (bv, zoom);
+            iterate (50);
+            for (guint in = 0; in < n_slots; in += step)
+              for (guint out = 0; out < n_slots; out += step)
+                for (guint near = 0; near < 2; near++)
+                  {
+                    /* Also side by side: in just past out, as after a produce. */
+                    snap.in = near ? (out + 1) % n_slots : in;
+                    snap.out = out;
+                    snap.generation++;
+                    shmviz_buffer_view_set_snapshot (bv, &snap);
+                    check_labels_clear (bv, 2 * n_producers, sizes[k].must_fit);
+                  }
+          }
+      gtk_window_set_child (GTK_WINDOW (window), NULL);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+
+  /* To look at: the presentation pane at 300 %, in 3 next to C2. */
+  window = show_in_window (view, sizes[0].w, sizes[0].h);
+  shmviz_buffer_view_set_zoom (bv, 3.0);
+  snap.in = 3 % n_slots;
+  snap.out = 6 % n_slots;
+  snap.generation++;
+  shmviz_buffer_view_set_snapshot (bv, &snap);
+  for (guint ring = 0; ring < 2; ring++)
+    {
+      g_autofree char *name = g_strdup_printf ("view-buffer-tags-300-%s-%u.png", ring ? "ring" : "row", n_slots);
+
+      shmviz_buffer_view_set_layout (bv, ring ? "ring" : "row");
+      iterate (200);
+      check_labels_clear (bv, 2 * n_producers, TRUE);
+      g_assert_cmpuint (render_to_png (view, name), >, 8);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (view);
+  shmviz_snapshot_clear (&snap);
+}
+
+static void
+test_buffer_tags (void)
+{
+  check_tags_clear (8, 2);
+  check_tags_clear (256, 2);
+  check_tags_clear (256, 8);
+  check_tags_clear (1, 1);
+  check_tags_clear (4096, 4);
+}
+
 static void
 test_process_view (void)
 {
@@ -857,6 +996,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/buffer", test_buffer_view);
   g_test_add_func ("/ui/views/buffer-4096", test_buffer_view_large);
   g_test_add_func ("/ui/views/buffer-short", test_buffer_view_short);
+  g_test_add_func ("/ui/views/buffer-tags", test_buffer_tags);
   g_test_add_func ("/ui/views/processes", test_process_view);
   g_test_add_func ("/ui/views/processes-deadlock", test_process_view_deadlock);
   g_test_add_func ("/ui/views/processes-128", test_process_view_many);
