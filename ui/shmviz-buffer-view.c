@@ -2402,7 +2402,13 @@ shmviz_buffer_view_measure (GtkWidget      *widget,
 {
   ShmvizBufferView *self = SHMVIZ_BUFFER_VIEW (widget);
 
-  *minimum = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 200);
+  /* Cells, tags and anchors are sized from the allocation: like the
+   * process view beside it, the height floor grows with √zoom so a
+   * projector's 1080 lines still hold the totals under it. */
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    *minimum = (int) (200 * sqrt (self->zoom));
+  else
+    *minimum = (int) z (self, 240);
   *natural = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 560 : 440);
 }
 

@@ -63,12 +63,15 @@ apply_style (ShmvizPresentation *self)
   /* Sizes the stylesheet gives in points would not follow the window's
    * scale: while presenting they become relative to it. */
   css = g_strdup_printf ("window.shmviz-presenting { font-size: %d%%; }\n"
-                         "window.shmviz-presenting .pane-title,\n"
                          "window.shmviz-presenting .race-text,\n"
                          "window.shmviz-presenting .race-log-placeholder,\n"
                          "window.shmviz-presenting .kind-tag { font-size: 1em; }\n"
-                         /* The controls matter less to the back row than the run. */
-                         "window.shmviz-presenting headerbar { font-size: 66%%; }\n"
+                         /* The controls matter less to the back row than the run,
+                          * and at 300 % every line they give back keeps the
+                          * totals and a two-line caption on a 1080-line screen. */
+                         "window.shmviz-presenting headerbar,\n"
+                         "window.shmviz-presenting .pane-title,\n"
+                         "window.shmviz-presenting viewswitcher { font-size: 66%%; }\n"
                          /* Icons are sized in pixels: let them grow with the
                           * text beside them, in the header and on the tabs. */
                          "window.shmviz-presenting headerbar image,\n"
@@ -177,8 +180,11 @@ shmviz_presentation_set_active (ShmvizPresentation *self,
   root = gtk_widget_get_root (GTK_WIDGET (self));
 
   gtk_widget_set_visible (self->caption, active);
-  /* At 300 % the window's chrome may need more height than a projector
-   * has: scroll rather than clip or squeeze text. */
+  /* The views' height floors grow with √zoom and the bottom pane keeps
+   * only its floor while presenting (see the views' measure() and the
+   * window), so 1080 lines hold everything, totals included, at 300 %.
+   * A shorter screen may still need more: scroll rather than clip or
+   * squeeze text. */
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
                                   active ? GTK_POLICY_AUTOMATIC : GTK_POLICY_NEVER);
   if (GTK_IS_WINDOW (root))

@@ -858,7 +858,11 @@ draw_queue (ShmvizProcessView *self,
             float              y,
             gboolean           dark)
 {
-  int px = (int) z (self, 14);
+  /* The unit the panel's other lines use: at a zoomed-in view's floor
+   * the panel is short, and a queue sized by the zoom alone ran over
+   * the panel's name and value. */
+  float unit = MIN (box->size.height / 4.2f, z (self, 30));
+  int px = (int) MAX (8.0f, MIN (unit, z (self, 14)));
   float x = box->origin.x + z (self, 6), right = box->origin.x + box->size.width - z (self, 6);
   guint shown = 0, waiting = 0;
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
@@ -975,8 +979,12 @@ draw_semaphores (ShmvizProcessView *self,
           gboolean held = self->mutex_owner != SHMVIZ_NO_PROC && self->mutex_owner < self->n_procs;
           const GdkRGBA *c = held ? shmviz_palette_view_state (self->palette, SHMVIZ_VIEW_CRITICAL) : line;
           float size = unit * 1.6f;
-          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (b->origin.x, top, size * 1.4f,
-                                                                                    size * 1.2f));
+          /* The node is the lock's clip: it spans the lock's inset too,
+           * which does not shrink with a short panel as the lock does. */
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
+                                                   &GRAPHENE_RECT_INIT (b->origin.x, top,
+                                                                        MAX (size * 1.4f, z (self, 10) + size * 1.1f),
+                                                                        MAX (size * 1.2f, z (self, 2) + size * 1.1f)));
           g_autofree char *owner = held ? proc_name (self, self->mutex_owner) : NULL;
           g_autofree char *text = held ? g_strdup_printf (_("held by %s"), owner) : g_strdup (_("free"));
 
@@ -1543,8 +1551,19 @@ shmviz_process_view_measure (GtkWidget      *widget,
 {
   ShmvizProcessView *self = SHMVIZ_PROCESS_VIEW (widget);
 
-  *minimum = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 220);
-  *natural = (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 860 : 380);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = (int) z (self, 360);
+      *natural = (int) z (self, 860);
+      return;
+    }
+  /* A projector is no taller at 300 %: a floor that grew with the zoom
+   * pushed the totals off a 1080-line screen.  The cards and panels
+   * shrink to the height they get (see the geometry), and at √zoom
+   * times the 100 % floor their text still draws larger than at the
+   * 100 % floor, so the floor grows only that much. */
+  *minimum = (int) (220 * sqrt (self->zoom));
+  *natural = (int) z (self, 380);
 }
 
 

@@ -1181,7 +1181,12 @@ shmviz_timeline_view_measure (GtkWidget      *widget,
   int bmin, bnat;
 
   gtk_widget_measure (self->follow_button, orientation, -1, &bmin, &bnat, NULL, NULL);
-  *minimum = MAX (bmin, (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 300 : 140));
+  /* Lanes take the height they get, so the floor grows with √zoom, not
+   * the zoom: the bottom pane's floor is the largest of its pages', and
+   * a linear one here kept the race log's footer and the totals under
+   * the fold of a projector at 300 %. */
+  *minimum = MAX (bmin, orientation == GTK_ORIENTATION_HORIZONTAL ? (int) z (self, 300)
+                                                                  : (int) (140 * sqrt (self->zoom)));
   *natural = MAX (bnat, (int) z (self, orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 260));
 }
 

@@ -114,6 +114,8 @@ struct _ShmvizWindow
   guint                 holding : 1;
   guint                 banner_is_deadlock : 1;
   guint                 banner_is_fault : 1;
+  guint                 presenting : 1;
+  int                   splits_before_presenting[2];
 };
 
 G_DEFINE_FINAL_TYPE (ShmvizWindow, shmviz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1606,6 +1608,33 @@ view_stack_notify_visible (AdwViewStack *stack,
     adw_view_stack_page_set_needs_attention (self->race_log_page, FALSE);
 }
 
+/* The presentation marks the window with .shmviz-presenting.  On a
+ * projector the ring and the processes are the show, and the caption and
+ * the totals already say what happened, so the splits are GtkPaned's own
+ * for an unset position, which follow the zoom as it changes: the bottom
+ * pane (it does not resize) keeps only its floor, and the ring and the
+ * processes share the width as their floors do.  Splits kept in pixels
+ * left the views at their floor at 300 % with the race log roomy, and
+ * the ring a third of the width of the cards.  The user's come back. */
+static void
+presenting_changed (ShmvizWindow *self)
+{
+  gboolean presenting = self->presentation != NULL && shmviz_presentation_get_active (self->presentation);
+  GtkPaned *paneds[2] = { self->main_paned, self->top_paned };
+
+  if (presenting == self->presenting)
+    return;
+  self->presenting = presenting;
+  for (guint i = 0; i < G_N_ELEMENTS (paneds); i++)
+    if (presenting)
+      {
+        self->splits_before_presenting[i] = gtk_paned_get_position (paneds[i]);
+        gtk_paned_set_position (paneds[i], -1);
+      }
+    else
+      gtk_paned_set_position (paneds[i], self->splits_before_presenting[i]);
+}
+
 static void
 shmviz_window_init (ShmvizWindow *self)
 {
@@ -1688,6 +1717,7 @@ shmviz_window_init (ShmvizWindow *self)
     g_object_unref (content);
     adw_toast_overlay_set_child (self->toast_overlay, GTK_WIDGET (self->presentation));
     shmviz_presentation_set_settings (self->presentation, self->settings);
+    g_signal_connect_swapped (self, "notify::css-classes", G_CALLBACK (presenting_changed), self);
     shmviz_lesson_gallery_set_settings (self->lesson_gallery, self->settings);
     /* A schedule kept as a lesson shows up in the gallery. */
     g_signal_connect_swapped (self->scheduler, "lesson-saved",

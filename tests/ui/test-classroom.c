@@ -19,6 +19,7 @@
 #include "shmviz-process-view.h"
 #include "shmviz-race-log.h"
 #include "shmviz-scheduler.h"
+#include "shmviz-totals-bar.h"
 #include "shmviz-window.h"
 #include "ui-test.h"
 
@@ -28,6 +29,18 @@ typedef struct {
   ShmvizWindow *window;
   GSettings    *settings;
 } Fixture;
+
+/* A screen and a zoom to check the window on (no data: 1920 × 1080). */
+typedef struct {
+  int    width;
+  int    height;
+  double zoom;
+} Screen;
+
+static const Screen default_window = { 1280, 800, 1.0 };
+static const Screen projector_100 = { 1920, 1080, 1.0 };
+static const Screen projector_200 = { 1920, 1080, 2.0 };
+static const Screen projector_300 = { 1920, 1080, 3.0 };
 
 static gboolean
 window_is_mapped (Fixture *fixture)
@@ -44,7 +57,11 @@ fixture_setup (Fixture       *fixture,
   g_settings_set_uint (fixture->settings, "speed", 20000);
 
   fixture->window = shmviz_window_new (GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
+  if (data != NULL)
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), ((const Screen *) data)->width,
+                                 ((const Screen *) data)->height);
+  else
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1920, 1080);
   gtk_window_present (GTK_WINDOW (fixture->window));
   g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (window_is_mapped), fixture, 10000));
 }
@@ -176,6 +193,105 @@ find_label_with_class (GtkWidget  *widget,
   return NULL;
 }
 
+/* The first widget under @widget with CSS class @css_class. */
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_class (c, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget is on screen whole: mapped, inside the window, and inside the
+ * page of the presentation's scroller, not scrolled away under it. */
+static void
+assert_on_screen (GtkWidget  *widget,
+                  GtkWidget  *scroller,
+                  GtkWidget  *window,
+                  const char *what)
+{
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  graphene_rect_t bounds, in_content, view;
+  graphene_rect_t on_window = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
+                                                  gtk_widget_get_height (window));
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+  g_assert_true (gtk_widget_compute_bounds (scroller, window, &view));
+  /* The content is laid out as if unscrolled (GtkViewport moves it by
+   * the adjustment's value): where it sits there against the page. */
+  g_assert_true (gtk_widget_compute_bounds (widget, content, &in_content));
+  g_test_message ("%s at %g,%g %g × %g (content y %g); scroller %g,%g %g × %g, page %g of %g from %g; "
+                  "window %g × %g", what, bounds.origin.x, bounds.origin.y, bounds.size.width,
+                  bounds.size.height, in_content.origin.y, view.origin.x, view.origin.y, view.size.width,
+                  view.size.height, gtk_adjustment_get_page_size (vadj), gtk_adjustment_get_upper (vadj),
+                  gtk_adjustment_get_value (vadj), on_window.size.width, on_window.size.height);
+  g_assert_cmpfloat (bounds.size.height, >, 0);
+  if (!graphene_rect_contains_rect (&on_window, &bounds))
+    g_error ("%s reaches out of the window", what);
+  if (!graphene_rect_contains_rect (&view, &bounds))
+    g_error ("%s is outside the scroller's view", what);
+  if (in_content.origin.y < gtk_adjustment_get_value (vadj) ||
+      in_content.origin.y + in_content.size.height >
+      gtk_adjustment_get_value (vadj) + gtk_adjustment_get_page_size (vadj))
+    g_error ("%s is scrolled out of view", what);
+}
+
+/* What a class must always see, the totals and the race log's footer, is
+ * on screen, and nothing needs scrolling to get there. */
+static void
+assert_fits_screen (GtkWidget *window,
+                    GtkWidget *presentation)
+{
+  GtkWidget *scroller = ui_test_find_widget (presentation, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *race_log = ui_test_find_widget (window, SHMVIZ_TYPE_RACE_LOG);
+  GtkWidget *footer;
+  GtkAdjustment *vadj;
+  graphene_rect_t log_bounds, footer_bounds;
+  int needs;
+
+  g_assert_nonnull (scroller);
+  g_assert_true (gtk_widget_get_parent (scroller) == presentation);
+  vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  /* How close it is, for whoever grows the chrome next. */
+  gtk_widget_measure (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)), GTK_ORIENTATION_VERTICAL,
+                      gtk_widget_get_width (scroller), &needs, NULL, NULL, NULL);
+  g_test_message ("scroller: upper %g, page %g; the content needs %d", gtk_adjustment_get_upper (vadj),
+                  gtk_adjustment_get_page_size (vadj), needs);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), <=, gtk_adjustment_get_page_size (vadj));
+
+  assert_on_screen (ui_test_find_widget (window, SHMVIZ_TYPE_TOTALS_BAR), scroller, window, "totals bar");
+  g_assert_nonnull (race_log);
+  footer = find_with_class (race_log, "race-log-footer");
+  g_assert_nonnull (footer);
+  assert_on_screen (footer, scroller, window, "race log footer");
+  /* And not cut by the pane the race log has. */
+  g_assert_true (gtk_widget_compute_bounds (race_log, window, &log_bounds));
+  g_assert_true (gtk_widget_compute_bounds (footer, window, &footer_bounds));
+  g_assert_true (graphene_rect_contains_rect (&log_bounds, &footer_bounds));
+  for (GtkWidget *c = gtk_widget_get_first_child (footer); c; c = gtk_widget_get_next_sibling (c))
+    {
+      assert_on_screen (c, scroller, window, G_OBJECT_TYPE_NAME (c));
+      if (GTK_IS_LABEL (c))
+        {
+          PangoRectangle logical;
+
+          /* Laid out whole, not cut to the height it got. */
+          pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (c)), NULL, &logical);
+          g_assert_cmpint (gtk_widget_get_height (c), >=, logical.height);
+        }
+    }
+}
+
 /* @widget lies whole inside the part of every scrolled window around it
  * that is on screen, and inside @pane. */
 static void
@@ -212,6 +328,14 @@ assert_fully_visible (GtkWidget *widget,
 }
 
 static gboolean
+has_anomalies (Fixture *fixture)
+{
+  ShmvizSession *s = shmviz_window_get_session (fixture->window);
+
+  return s != NULL && shmviz_model_get_anomalies (shmviz_session_get_model (s), 0, NULL) > 0;
+}
+
+static gboolean
 caption_is_set (Fixture *fixture)
 {
   ShmvizPresentation *p = SHMVIZ_PRESENTATION (ui_test_find_widget (GTK_WIDGET (fixture->window),
@@ -220,17 +344,19 @@ caption_is_set (Fixture *fixture)
 }
 
 static void
-test_presentation_300 (Fixture       *fixture,
-                       gconstpointer  data)
+test_presentation (Fixture       *fixture,
+                   gconstpointer  data)
 {
+  const Screen *screen = data;
   GtkWidget *window = GTK_WIDGET (fixture->window);
   ShmvizPresentation *presentation = SHMVIZ_PRESENTATION (ui_test_find_widget (window, SHMVIZ_TYPE_PRESENTATION));
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   g_autofree char *path = NULL;
+  g_autofree char *name = g_strdup_printf ("shmviz-presentation-%d.png", (int) (screen->zoom * 100 + 0.5));
   guint n_checked = 0;
 
   g_assert_nonnull (presentation);
-  g_settings_set_double (fixture->settings, "zoom", 3.0);
+  g_settings_set_double (fixture->settings, "zoom", screen->zoom);
   g_settings_set_string (fixture->settings, "palette", "high-contrast");
   g_action_group_change_action_state (G_ACTION_GROUP (window), "show-sidebar", g_variant_new_boolean (FALSE));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
@@ -238,7 +364,8 @@ test_presentation_300 (Fixture       *fixture,
   g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (caption_is_set), fixture, 10000));
   ui_test_spin_for (1500);
 
-  path = save_png (window, "shmviz-presentation-300.png");
+  path = save_png (window, name);
+  assert_fits_screen (window, GTK_WIDGET (presentation));
   {
     GtkWidget *race_log = ui_test_find_widget (window, SHMVIZ_TYPE_RACE_LOG);
     GtkWidget *placeholder;
@@ -258,8 +385,47 @@ test_presentation_300 (Fixture       *fixture,
   g_test_message ("%u labels checked", n_checked);
   g_assert_cmpuint (n_checked, >, 10);
 
+  /* Races are what a class comes to see: the caption tells them in a
+   * sentence that may take two lines, the totals count them, and still
+   * nothing scrolls away. */
+  g_settings_set_string (fixture->settings, "sync-mode", "off");
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_anomalies), fixture, 20000));
+  ui_test_spin_for (1000);
+  {
+    g_autofree char *races = g_strdup_printf ("shmviz-presentation-%d-races.png", (int) (screen->zoom * 100 + 0.5));
+    GtkWidget *caption = find_label_with_class (window, "presentation-caption");
+    graphene_rect_t bounds;
+
+    g_free (save_png (window, races));
+    g_test_message ("caption: %s", shmviz_presentation_get_caption (presentation));
+    assert_fits_screen (window, GTK_WIDGET (presentation));
+    g_assert_nonnull (caption);
+    g_assert_true (gtk_widget_compute_bounds (caption, window, &bounds));
+    g_assert_true (graphene_rect_contains_rect (&GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
+                                                                     gtk_widget_get_height (window)),
+                                                &bounds));
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
   g_assert_false (shmviz_presentation_get_active (presentation));
+}
+
+/* Not presenting, at the size the window opens at: no scroller to lean
+ * on, so the window must not grow past the screen it was given. */
+static void
+test_default_window_fits (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const Screen *screen = data;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *presentation = ui_test_find_widget (window, SHMVIZ_TYPE_PRESENTATION);
+
+  ui_test_spin_for (1500);
+  g_free (save_png (window, "shmviz-default-window.png"));
+  g_assert_false (shmviz_presentation_get_active (SHMVIZ_PRESENTATION (presentation)));
+  g_assert_cmpint (gtk_widget_get_width (window), <=, screen->width);
+  g_assert_cmpint (gtk_widget_get_height (window), <=, screen->height);
+  assert_fits_screen (window, presentation);
 }
 
 /* ---- scheduler ----------------------------------------------------------- */
@@ -451,8 +617,14 @@ main (int   argc,
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("could not register the application: %s", error->message);
 
-  g_test_add ("/ui/classroom/presentation-300", Fixture, NULL,
-              fixture_setup, test_presentation_300, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-300", Fixture, &projector_300,
+              fixture_setup, test_presentation, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-200", Fixture, &projector_200,
+              fixture_setup, test_presentation, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-100", Fixture, &projector_100,
+              fixture_setup, test_presentation, fixture_teardown);
+  g_test_add ("/ui/classroom/default-window-fits", Fixture, &default_window,
+              fixture_setup, test_default_window_fits, fixture_teardown);
   g_test_add ("/ui/classroom/scheduler", Fixture, NULL,
               fixture_setup, test_scheduler, fixture_teardown);
   g_test_add ("/ui/classroom/every-lesson-opens", Fixture, NULL,
