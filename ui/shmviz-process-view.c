@@ -22,7 +22,7 @@
 #include "ledger.h"
 #include "shmviz-draw.h"
 #include "shmviz-palette.h"
-#include "shmviz-process-view.h"
+#include "shmviz-process-view-private.h"
 
 #define CARD_W 230.0f
 #define CARD_H 104.0f
@@ -55,6 +55,10 @@ struct _ShmvizProcessView
   graphene_rect_t *cards;      /* n_procs */
   graphene_rect_t sem_box[SHMVIZ_N_SEMS];
   float card_scale;
+  int head_px;                 /* "Producers", "Consumers", the deadlock banner */
+  /* The sizes the last build drew the panels' text at, the smallest over
+   * the three panels: see shmviz_process_view_get_text_sizes(). */
+  ShmvizProcessTextSizes drawn;
 
   GskRenderNode *node;
   /* One node per card, kept across frames while what it shows is the
@@ -101,6 +105,13 @@ z (ShmvizProcessView *self,
    float              v)
 {
   return v * (float) self->zoom;
+}
+
+/* The size of a card's name, the measure of the text around the cards. */
+static int
+card_name_px (ShmvizProcessView *self)
+{
+  return (int) (z (self, 24) * self->card_scale);
 }
 
 static void
@@ -321,8 +332,8 @@ ensure_geometry (ShmvizProcessView *self)
 {
   int w = gtk_widget_get_width (GTK_WIDGET (self));
   int h = gtk_widget_get_height (GTK_WIDGET (self));
-  float m = z (self, 12), head = z (self, 36);
-  float center_w, group_w, avail_h, sc = 1.0f;
+  float m = z (self, 12), head;
+  float center_w, group_w, avail_h, sc = 1.0f, sem_gap;
   guint n_prod = self->n_producers, n_cons = self->n_procs - self->n_producers;
 
   if (self->geo_width == w && self->geo_height == h && self->geo_zoom == self->zoom &&
@@ -345,6 +356,13 @@ ensure_geometry (ShmvizProcessView *self)
   self->geo_procs = self->n_procs;
   self->cards = g_renew (graphene_rect_t, self->cards, MAX (self->n_procs, 1));
 
+  /* The column headings say what the cards already say by their names:
+   * on a short, zoomed-in view their height goes to the cards and the
+   * lock panels instead (at 300 % on a projector the headings were
+   * twice the size of the cards' names). */
+  self->head_px = (int) MIN (z (self, 18), MAX (18.0f, h * 0.08f));
+  head = 2.0f * self->head_px;
+
   center_w = MIN (z (self, 280), w * 0.34f);
   group_w = MAX ((w - center_w - 4 * m) / 2, 10);
   avail_h = MAX (h - head - m, 10);
@@ -366,9 +384,12 @@ ensure_geometry (ShmvizProcessView *self)
     float cx = w / 2.0f - center_w / 2, third = avail_h / 3;
     const ShmvizSem order[3] = { SHMVIZ_SEM_MUTEX, SHMVIZ_SEM_EMPTY, SHMVIZ_SEM_FULL };
 
+    /* A gap that grew with the zoom took from the panels' text what a
+     * few pixels between them do as well. */
+    sem_gap = MIN (z (self, 8), 12.0f);
     for (guint i = 0; i < 3; i++)
-      self->sem_box[order[i]] = GRAPHENE_RECT_INIT (cx, head + i * third + z (self, 4), center_w,
-                                                    third - z (self, 8));
+      self->sem_box[order[i]] = GRAPHENE_RECT_INIT (cx, head + i * third + sem_gap / 2, center_w,
+                                                    third - sem_gap);
   }
 }
 
@@ -542,7 +563,7 @@ draw_card_body (ShmvizProcessView *self,
   const GdkRGBA *proc_color = shmviz_palette_process (self->palette, proc, self->n_producers);
   GdkRGBA bg = *shmviz_palette_background (self->palette, dark), fill;
   gboolean gone = card_is_gone (pv);
-  int name_px = (int) (z (self, 24) * sc);
+  int name_px = card_name_px (self);
   float icon = z (self, 24) * sc, stripe = MAX (3.0f, z (self, 8) * sc);
   float a = dark ? 0.25f : 0.16f;
 
@@ -850,20 +871,101 @@ draw_chip (ShmvizProcessView *self,
   *width = r.size.width;
 }
 
-static void
-draw_queue (ShmvizProcessView *self,
-            GtkSnapshot       *snapshot,
-            ShmvizSem          sem,
-            const graphene_rect_t *box,
-            float              y,
-            gboolean           dark)
+/* Draws @text at the largest size from @px down to 9 at which it fits
+ * @max_width, anchored at (@x, @y) by (@xalign, @yalign) as
+ * shmviz_text_cache_draw() does; clipped only when even 9 px is too
+ * wide.  Returns the size drawn at, and in @width the width taken. */
+static int
+draw_fit_aligned (ShmvizProcessView *self,
+                  GtkSnapshot       *snapshot,
+                  const char        *text,
+                  int                px,
+                  gboolean           bold,
+                  float              x,
+                  float              y,
+                  float              xalign,
+                  float              yalign,
+                  float              max_width,
+                  const GdkRGBA     *color,
+                  float             *width)
 {
-  /* The unit the panel's other lines use: at a zoomed-in view's floor
-   * the panel is short, and a queue sized by the zoom alone ran over
-   * the panel's name and value. */
-  float unit = MIN (box->size.height / 4.2f, z (self, 30));
-  int px = (int) MAX (8.0f, MIN (unit, z (self, 14)));
-  float x = box->origin.x + z (self, 6), right = box->origin.x + box->size.width - z (self, 6);
+  int tw;
+
+  max_width = MAX (max_width, 1.0f);
+  for (; px > 8; px--)
+    {
+      shmviz_text_cache_measure (self->text, text, px, bold, &tw, NULL);
+      if (tw <= max_width)
+        break;
+    }
+  shmviz_text_cache_measure (self->text, text, px, bold, &tw, NULL);
+  if (tw <= max_width)
+    shmviz_text_cache_draw (self->text, snapshot, text, px, bold, x, y, xalign, yalign, color);
+  else
+    {
+      float x0 = x - xalign * max_width;
+
+      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (x0, y - px * 2, max_width, px * 4));
+      shmviz_text_cache_draw (self->text, snapshot, text, px, bold, x0, y, 0.0f, yalign, color);
+      gtk_snapshot_pop (snapshot);
+    }
+  if (width != NULL)
+    *width = MIN ((float) tw, max_width);
+  return px;
+}
+
+/* How a semaphore's panel lays out its text.  The panels are the lesson
+ * (who holds the lock, who waits on which semaphore), so their text is
+ * sized from the panel's own height up to the size of the cards' names
+ * beside them, not from the zoom alone: on a short view at 300 % a panel
+ * cut into four lines drew its name at a third of a card's name. */
+typedef struct {
+  float pad;           /* above and below the text */
+  float hpad;          /* left and right of it */
+  int title_px;        /* the name: mutex, empty, full */
+  int meaning_px;      /* "free slots", "items ready" */
+  int value_px;        /* the counter's value; the mutex's owner starts there */
+  int queue_px;        /* the waiters and "no one waiting" */
+  gboolean stacked;    /* the meaning (or the owner) under the name, not beside it */
+  float top_h;         /* the name's part, above the queue */
+} PanelLayout;
+
+static void
+panel_layout (ShmvizProcessView     *self,
+              const graphene_rect_t *b,
+              PanelLayout           *pl)
+{
+  float h = b->size.height;
+  float cap = MAX (z (self, 18), (float) card_name_px (self));
+  float inner, stacked_px, row_px;
+
+  pl->pad = MIN (z (self, 12), MAX (3.0f, h * 0.08f));
+  pl->hpad = MIN (z (self, 12), MAX (6.0f, b->size.width * 0.04f));
+  inner = MAX (h - 2 * pl->pad, 1.0f);
+  /* In heights of the name's size: stacked, the name (1.25), the meaning
+   * (1.05), a gap and the queue's chips (1.3); side by side, the name
+   * and the queue alone.  Stacked while that costs the text little. */
+  stacked_px = MIN (cap, inner / 3.9f);
+  row_px = MIN (cap, inner / 2.6f);
+  pl->stacked = stacked_px >= row_px * 0.9f;
+  pl->title_px = (int) MAX (8.0f, pl->stacked ? stacked_px : row_px);
+  pl->meaning_px = (int) MAX (8.0f, pl->title_px * 0.8f);
+  pl->queue_px = (int) MAX (8.0f, pl->title_px * 0.8f);
+  pl->top_h = pl->stacked ? pl->title_px * 1.25f + pl->meaning_px * 1.3f : pl->title_px * 1.3f;
+  pl->value_px = (int) MAX (pl->title_px, MIN (z (self, 44), pl->top_h));
+}
+
+static void
+draw_queue (ShmvizProcessView     *self,
+            GtkSnapshot           *snapshot,
+            ShmvizSem              sem,
+            const graphene_rect_t *box,
+            const PanelLayout     *pl,
+            gboolean               dark)
+{
+  int px = pl->queue_px;
+  float x = box->origin.x + pl->hpad, right = box->origin.x + box->size.width - pl->hpad;
+  float y = box->origin.y + box->size.height - pl->pad - pl->title_px * 0.65f;
   guint shown = 0, waiting = 0;
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
 
@@ -876,10 +978,12 @@ draw_queue (ShmvizProcessView *self,
     }
   if (waiting == 0)
     {
-      shmviz_text_cache_draw (self->text, snapshot, _("no one waiting"), px, FALSE, box->origin.x + box->size.width / 2,
-                              y, 0.5f, 0.5f, shmviz_palette_line (self->palette, dark));
+      px = draw_fit_aligned (self, snapshot, _("no one waiting"), px, FALSE, box->origin.x + box->size.width / 2,
+                             y, 0.5f, 0.5f, right - x, shmviz_palette_line (self->palette, dark), NULL);
+      self->drawn.queue = MIN (self->drawn.queue, px);
       return;
     }
+  self->drawn.queue = MIN (self->drawn.queue, px);
   {
     float lw = shmviz_text_cache_draw (self->text, snapshot, _("waiting:"), px, FALSE, x, y, 0.0f, 0.5f, fg);
     x += lw + px * 0.4f;
@@ -920,93 +1024,121 @@ draw_queue (ShmvizProcessView *self,
     }
 }
 
-/* What a semaphore's panel always shows: its box and its name. */
+/* The mutex: its lock, shut while held, its name, and its owner beside
+ * the name (a short panel) or under it. */
 static void
-draw_panel_still (ShmvizProcessView *self,
-                  GtkSnapshot       *snapshot,
-                  guint              s,
-                  gboolean           dark)
+draw_mutex_panel (ShmvizProcessView     *self,
+                  GtkSnapshot           *snapshot,
+                  const graphene_rect_t *b,
+                  const PanelLayout     *pl,
+                  gboolean               dark)
 {
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
-  GdkRGBA panel = *shmviz_palette_line (self->palette, dark);
-  const graphene_rect_t *b = &self->sem_box[s];
-  float unit = MIN (b->size.height / 4.2f, z (self, 30));
-  int title_px = (int) MAX (8.0f, MIN (unit * 0.7f, z (self, 18)));
-  float top = b->origin.y + z (self, 4);
+  gboolean held = self->mutex_owner != SHMVIZ_NO_PROC && self->mutex_owner < self->n_procs;
+  const GdkRGBA *c = held ? shmviz_palette_view_state (self->palette, SHMVIZ_VIEW_CRITICAL)
+                          : shmviz_palette_line (self->palette, dark);
+  float top = b->origin.y + pl->pad, left = b->origin.x + pl->hpad;
+  float right = b->origin.x + b->size.width - pl->hpad;
+  float size = pl->stacked ? MIN (pl->title_px * 2.5f, z (self, 48)) : MIN (pl->title_px * 1.2f, pl->top_h);
+  float ly = top + (pl->top_h - size) / 2, tx = left + size + pl->hpad, tw;
+  g_autofree char *owner = held ? proc_name (self, self->mutex_owner) : NULL;
+  g_autofree char *text = held ? g_strdup_printf (_("held by %s"), owner) : g_strdup (_("free"));
+  cairo_t *cr;
+  int px;
 
-  panel.alpha = 0.18f;
-  shmviz_draw_rounded_fill (snapshot, b, z (self, 12), &panel);
-  if (s == SHMVIZ_SEM_MUTEX)
+  /* The node is the lock's clip: a margin for the shackle's stroke. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (left - 2, ly - 2, size + 4, size + 4));
+  draw_lock (cr, left, ly, size, held, c);
+  cairo_destroy (cr);
+
+  if (pl->stacked)
     {
-      float size = unit * 1.6f, tx = b->origin.x + size + z (self, 22);
-
-      draw_fit (self, snapshot, "mutex", title_px, TRUE, tx, top + size * 0.3f, 0.5f,
-                b->origin.x + b->size.width - z (self, 8) - tx, fg);
+      px = draw_fit_aligned (self, snapshot, "mutex", pl->title_px, TRUE, tx, top + pl->title_px * 0.62f, 0.0f,
+                             0.5f, right - tx, fg, NULL);
+      self->drawn.sem_name = MIN (self->drawn.sem_name, px);
+      /* Shrunk to the panel's width: "held by P12" never runs out. */
+      px = draw_fit_aligned (self, snapshot, text, (int) (pl->title_px * 1.1f), held, tx,
+                             top + pl->title_px * 1.25f + pl->title_px * 0.65f, 0.0f, 0.5f, right - tx, fg, NULL);
     }
   else
     {
-      const char *meaning = s == SHMVIZ_SEM_EMPTY ? _("free slots") : _("items ready");
+      float y = top + pl->top_h / 2;
 
-      shmviz_text_cache_draw (self->text, snapshot, sem_word (s), title_px, TRUE, b->origin.x + z (self, 12),
-                              top + unit * 0.4f, 0.0f, 0.5f, fg);
-      shmviz_text_cache_draw (self->text, snapshot, meaning, (int) MAX (8, title_px * 0.8f), FALSE,
-                              b->origin.x + z (self, 12), top + unit * 1.2f, 0.0f, 0.5f, fg);
+      px = draw_fit_aligned (self, snapshot, "mutex", pl->title_px, TRUE, tx, y, 0.0f, 0.5f, right - tx, fg, &tw);
+      self->drawn.sem_name = MIN (self->drawn.sem_name, px);
+      tx += tw + pl->title_px * 0.5f;
+      px = draw_fit_aligned (self, snapshot, text, pl->value_px, held, right, y, 1.0f, 0.5f, right - tx, fg,
+                             NULL);
     }
+  self->drawn.mutex_owner = px;
+}
+
+/* empty or full: its name, what it counts, its value. */
+static void
+draw_counter_panel (ShmvizProcessView     *self,
+                    GtkSnapshot           *snapshot,
+                    guint                  s,
+                    const graphene_rect_t *b,
+                    const PanelLayout     *pl,
+                    gboolean               dark)
+{
+  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
+  const char *meaning = s == SHMVIZ_SEM_EMPTY ? _("free slots") : _("items ready");
+  float top = b->origin.y + pl->pad, left = b->origin.x + pl->hpad;
+  float right = b->origin.x + b->size.width - pl->hpad;
+  float name_y = pl->stacked ? top + pl->title_px * 0.62f : top + pl->top_h / 2;
+  float vw, tw;
+  char value[32];
+  int px;
+
+  g_snprintf (value, sizeof value, "%d", self->sem_value[s]);
+  /* The value first: it is what the panel is for, and the words make
+   * way for it. */
+  px = draw_fit_aligned (self, snapshot, value, pl->value_px, TRUE, right, top + pl->top_h / 2, 1.0f, 0.5f,
+                         right - left, fg, &vw);
+  self->drawn.sem_value = MIN (self->drawn.sem_value, px);
+  right -= vw + pl->title_px * 0.5f;
+
+  px = draw_fit_aligned (self, snapshot, sem_word (s), pl->title_px, TRUE, left, name_y, 0.0f, 0.5f,
+                         right - left, fg, &tw);
+  self->drawn.sem_name = MIN (self->drawn.sem_name, px);
+  if (pl->stacked)
+    px = draw_fit_aligned (self, snapshot, meaning, pl->meaning_px, FALSE, left,
+                           top + pl->title_px * 1.25f + pl->meaning_px * 0.65f, 0.0f, 0.5f, right - left, fg, NULL);
+  else
+    {
+      float mx = left + tw + pl->title_px * 0.4f;
+
+      px = draw_fit_aligned (self, snapshot, meaning, pl->meaning_px, FALSE, mx, name_y, 0.0f, 0.5f,
+                             right - mx, fg, NULL);
+    }
+  self->drawn.sem_meaning = MIN (self->drawn.sem_meaning, px);
 }
 
 static void
 draw_semaphores (ShmvizProcessView *self,
                  GtkSnapshot       *snapshot,
-                 gboolean          dark)
+                 gboolean           dark)
 {
-  const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
-  const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
+  GdkRGBA panel = *shmviz_palette_line (self->palette, dark);
 
+  panel.alpha = 0.18f;
+  self->drawn.sem_name = self->drawn.sem_meaning = self->drawn.sem_value = G_MAXINT;
+  self->drawn.mutex_owner = self->drawn.queue = G_MAXINT;
+  /* Drawn every time, not as pictures: a picture of a box this large
+   * costs the cairo renderer more (callgrind) than the box itself. */
   for (guint s = 0; s < SHMVIZ_N_SEMS; s++)
     {
       const graphene_rect_t *b = &self->sem_box[s];
-      float unit = MIN (b->size.height / 4.2f, z (self, 30));
-      int title_px = (int) MAX (8.0f, MIN (unit * 0.7f, z (self, 18)));
-      int big_px = (int) MAX (10.0f, MIN (unit * 1.5f, z (self, 44)));
-      float top = b->origin.y + z (self, 4);
+      PanelLayout pl;
 
-      /* Drawn every time, not as a picture: a picture of a box this large
-       * costs the cairo renderer more (callgrind) than the box itself. */
-      draw_panel_still (self, snapshot, s, dark);
-
+      panel_layout (self, b, &pl);
+      shmviz_draw_rounded_fill (snapshot, b, MIN (z (self, 12), b->size.height / 4), &panel);
       if (s == SHMVIZ_SEM_MUTEX)
-        {
-          gboolean held = self->mutex_owner != SHMVIZ_NO_PROC && self->mutex_owner < self->n_procs;
-          const GdkRGBA *c = held ? shmviz_palette_view_state (self->palette, SHMVIZ_VIEW_CRITICAL) : line;
-          float size = unit * 1.6f;
-          /* The node is the lock's clip: it spans the lock's inset too,
-           * which does not shrink with a short panel as the lock does. */
-          cairo_t *cr = gtk_snapshot_append_cairo (snapshot,
-                                                   &GRAPHENE_RECT_INIT (b->origin.x, top,
-                                                                        MAX (size * 1.4f, z (self, 10) + size * 1.1f),
-                                                                        MAX (size * 1.2f, z (self, 2) + size * 1.1f)));
-          g_autofree char *owner = held ? proc_name (self, self->mutex_owner) : NULL;
-          g_autofree char *text = held ? g_strdup_printf (_("held by %s"), owner) : g_strdup (_("free"));
-
-          draw_lock (cr, b->origin.x + z (self, 10), top + z (self, 2), size, held, c);
-          cairo_destroy (cr);
-          {
-            float tx = b->origin.x + size + z (self, 22);
-            float room = b->origin.x + b->size.width - z (self, 8) - tx;
-
-            /* Shrunk to the card's width: "held by P12" never runs out. */
-            draw_fit (self, snapshot, text, (int) (title_px * 1.1f), held, tx, top + size * 0.85f, 0.5f, room, fg);
-          }
-        }
+        draw_mutex_panel (self, snapshot, b, &pl, dark);
       else
-        {
-          char value[32];
-
-          g_snprintf (value, sizeof value, "%d", self->sem_value[s]);
-          shmviz_text_cache_draw (self->text, snapshot, value, big_px, TRUE,
-                                  b->origin.x + b->size.width - z (self, 16), top + unit * 0.8f, 1.0f, 0.5f, fg);
-        }
-      draw_queue (self, snapshot, s, b, b->origin.y + b->size.height - unit * 0.9f, dark);
+        draw_counter_panel (self, snapshot, s, b, &pl, dark);
+      draw_queue (self, snapshot, s, b, &pl, dark);
     }
 }
 
@@ -1090,7 +1222,7 @@ draw_deadlock (ShmvizProcessView *self,
   cairo_destroy (cr);
 
   {
-    int px = (int) z (self, 18);
+    int px = self->head_px;
     const char *text = _("Deadlock: every process is waiting for another");
     int tw, th;
     graphene_rect_t r;
@@ -1172,7 +1304,7 @@ build_node (ShmvizProcessView *self,
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   float m = z (self, 12);
-  int head_px = (int) z (self, 18);
+  int head_px = self->head_px;
 
   /* Many changed cards scattered over the view make a damage region of
    * many rectangles: see SHMVIZ_DRAW_COARSE_DAMAGE. */
@@ -1186,9 +1318,9 @@ build_node (ShmvizProcessView *self,
 
   if (!self->deadlock)
     {
-      shmviz_text_cache_draw (self->text, snapshot, _("Producers"), head_px, TRUE, m, z (self, 18), 0.0f, 0.5f, fg);
+      shmviz_text_cache_draw (self->text, snapshot, _("Producers"), head_px, TRUE, m, head_px, 0.0f, 0.5f, fg);
       shmviz_text_cache_draw (self->text, snapshot, _("Consumers"), head_px, TRUE, self->geo_width - m,
-                              z (self, 18), 1.0f, 0.5f, fg);
+                              head_px, 1.0f, 0.5f, fg);
     }
 
   draw_semaphores (self, snapshot, dark);
@@ -1249,6 +1381,28 @@ shmviz_process_view_snapshot (GtkWidget   *widget,
                                                      r->size.height + 2 * g),
                       z (self, 12) * self->card_scale, z (self, 3), shmviz_palette_accent (self->palette, dark));
     }
+}
+
+void
+shmviz_process_view_get_text_sizes (ShmvizProcessView      *self,
+                                    ShmvizProcessTextSizes *sizes)
+{
+  int name;
+
+  g_return_if_fail (SHMVIZ_IS_PROCESS_VIEW (self));
+  g_return_if_fail (sizes != NULL);
+
+  memset (sizes, 0, sizeof *sizes);
+  if (!self->have_snapshot)
+    return;
+  ensure_geometry (self);
+  /* The panels' sizes are those the last build drew at: build it now if
+   * no frame has since what changed. */
+  if (self->node == NULL)
+    self->node = build_node (self, shmviz_draw_is_dark (GTK_WIDGET (self), self->palette));
+  *sizes = self->drawn;
+  name = card_name_px (self);
+  sizes->card_name = name >= 8 ? name : 0;
 }
 
 /* Public API ------------------------------------------------------------- */

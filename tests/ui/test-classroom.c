@@ -16,7 +16,7 @@
 #include "shmviz-application.h"
 #include "shmviz-lesson-gallery.h"
 #include "shmviz-presentation.h"
-#include "shmviz-process-view.h"
+#include "shmviz-process-view-private.h"
 #include "shmviz-race-log.h"
 #include "shmviz-scheduler.h"
 #include "shmviz-totals-bar.h"
@@ -327,6 +327,31 @@ assert_fully_visible (GtkWidget *widget,
   }
 }
 
+/* The lock panels are the lesson (who holds the lock, who waits on which
+ * semaphore): from the back of the room at 300 %, their names at least
+ * 0.6 times and their values at least as large as the cards' names. */
+static void
+assert_panels_readable (GtkWidget    *window,
+                        const Screen *screen)
+{
+  GtkWidget *view = ui_test_find_widget (window, SHMVIZ_TYPE_PROCESS_VIEW);
+  ShmvizProcessTextSizes sizes;
+
+  g_assert_nonnull (view);
+  shmviz_process_view_get_text_sizes (SHMVIZ_PROCESS_VIEW (view), &sizes);
+  g_test_message ("zoom %g, view %d × %d: card names %d px; panels: names %d, meanings %d, values %d, "
+                  "mutex owner %d, queue %d px", screen->zoom, gtk_widget_get_width (view),
+                  gtk_widget_get_height (view), sizes.card_name, sizes.sem_name, sizes.sem_meaning,
+                  sizes.sem_value, sizes.mutex_owner, sizes.queue);
+  g_assert_cmpint (sizes.card_name, >, 0);
+  if (screen->zoom < 3.0)
+    return;
+  g_assert_cmpfloat (sizes.sem_name, >=, 0.6 * sizes.card_name);
+  g_assert_cmpint (sizes.sem_value, >=, sizes.card_name);
+  g_assert_cmpfloat (sizes.mutex_owner, >=, 0.6 * sizes.card_name);
+  g_assert_cmpfloat (sizes.queue, >=, 0.6 * sizes.card_name);
+}
+
 static gboolean
 has_anomalies (Fixture *fixture)
 {
@@ -366,6 +391,7 @@ test_presentation (Fixture       *fixture,
 
   path = save_png (window, name);
   assert_fits_screen (window, GTK_WIDGET (presentation));
+  assert_panels_readable (window, screen);
   {
     GtkWidget *race_log = ui_test_find_widget (window, SHMVIZ_TYPE_RACE_LOG);
     GtkWidget *placeholder;
@@ -399,6 +425,7 @@ test_presentation (Fixture       *fixture,
     g_free (save_png (window, races));
     g_test_message ("caption: %s", shmviz_presentation_get_caption (presentation));
     assert_fits_screen (window, GTK_WIDGET (presentation));
+    assert_panels_readable (window, screen);
     g_assert_nonnull (caption);
     g_assert_true (gtk_widget_compute_bounds (caption, window, &bounds));
     g_assert_true (graphene_rect_contains_rect (&GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),

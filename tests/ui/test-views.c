@@ -17,7 +17,7 @@
 #include "model.h"
 #include "shmviz-buffer-view-private.h"
 #include "shmviz-palette.h"
-#include "shmviz-process-view.h"
+#include "shmviz-process-view-private.h"
 #include "shmviz-timeline-view.h"
 
 /* Stream builder ------------------------------------------------------- */
@@ -734,6 +734,43 @@ test_process_view (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* At 300 % on a short view (a projector, with the buffer and the race log
+ * under it), the lock panels are the lesson: their names, values and
+ * waiters as large as the cards' names, or close, and not cut off. */
+static void
+test_process_view_short_zoomed (void)
+{
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_process_view_new ();
+  ShmvizProcessView *pv = SHMVIZ_PROCESS_VIEW (view);
+  ShmvizProcessTextSizes sizes;
+  GtkWidget *window;
+
+  take_snapshot (model, &snap);
+  shmviz_process_view_set_zoom (pv, 3.0);
+  shmviz_process_view_set_palette (pv, "high-contrast");
+  window = show_in_window (view, 1280, 480);
+  shmviz_process_view_set_snapshot (pv, &snap);
+  iterate (100);
+  g_assert_cmpint (gtk_widget_get_height (view), ==, 480);
+  g_assert_cmpuint (render_to_png (view, "view-processes-300-short.png"), >, 20);
+
+  shmviz_process_view_get_text_sizes (pv, &sizes);
+  g_test_message ("card names %d px; panels: names %d, meanings %d, values %d, mutex owner %d, queue %d px",
+                  sizes.card_name, sizes.sem_name, sizes.sem_meaning, sizes.sem_value, sizes.mutex_owner,
+                  sizes.queue);
+  g_assert_cmpint (sizes.card_name, >=, 24);
+  g_assert_cmpfloat (sizes.sem_name, >=, 0.6 * sizes.card_name);
+  g_assert_cmpint (sizes.sem_value, >=, sizes.card_name);
+  /* Who holds the lock and who waits on it: the lesson itself. */
+  g_assert_cmpfloat (sizes.mutex_owner, >=, 0.6 * sizes.card_name);
+  g_assert_cmpfloat (sizes.queue, >=, 0.6 * sizes.card_name);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
 /* The wrong-order deadlock: P1 holds the mutex and waits on empty (the
  * buffer is full); C1 waits on the mutex. */
 static void
@@ -999,6 +1036,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/buffer-tags", test_buffer_tags);
   g_test_add_func ("/ui/views/processes", test_process_view);
   g_test_add_func ("/ui/views/processes-deadlock", test_process_view_deadlock);
+  g_test_add_func ("/ui/views/processes-short-zoomed", test_process_view_short_zoomed);
   g_test_add_func ("/ui/views/processes-128", test_process_view_many);
   g_test_add_func ("/ui/views/timeline", test_timeline_view);
   g_test_add_func ("/ui/views/timeline-incremental", test_timeline_incremental);
