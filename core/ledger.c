@@ -16,7 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "layout.h"
-#include "ledger.h"
+#include "ledger-private.h"
 #include "recording.h"
 
 /* Fate of an item, the low two bits of its status byte.  The other six bits
@@ -54,7 +54,7 @@ enum {
 #define MAX_STORED_ANOMALIES 100000u
 
 typedef struct {
-  guint8 *status;
+  guint8 *status;  /* zero from len to cap: a fresh entry is FATE_UNSEEN */
   gsize   len;
   gsize   cap;
   guint64 base;    /* sequence number of status[0] */
@@ -211,6 +211,9 @@ window_compact (ShmvizLedger *self,
         outside_set (self, SHMVIZ_ITEM_ID (producer, w->base + i), status);
     }
   memmove (w->status, w->status + drop, w->len - drop);
+  /* What lies past len stays zero, so that growing the window into it
+   * needs only a new length (item_status(), item_entry()). */
+  memset (w->status + w->len - drop, 0, drop);
   w->base += drop;
   w->len -= drop;
   w->open -= drop;
@@ -247,13 +250,10 @@ item_entry (ShmvizLedger *self,
           while (cap < need)
             cap *= 2;
           w->status = g_realloc (w->status, cap);
+          memset (w->status + w->cap, 0, cap - w->cap);
           w->cap = cap;
         }
-      if (need > w->len)
-        {
-          memset (w->status + w->len, 0, need - w->len);
-          w->len = need;
-        }
+      w->len = MAX (w->len, need);
       return &w->status[seq - w->base];
     }
 
@@ -267,10 +267,10 @@ item_entry (ShmvizLedger *self,
   return NULL;
 }
 
-static guint
-item_status (ShmvizLedger *self,
-             guint64       item,
-             guint8      **entry)
+static G_NO_INLINE guint
+item_status_slow (ShmvizLedger *self,
+                  guint64       item,
+                  guint8      **entry)
 {
   guint status = 0;
 
@@ -278,6 +278,26 @@ item_status (ShmvizLedger *self,
   if (*entry != NULL)
     return **entry;
   return status;
+}
+
+/* What item_entry() does for an item in its producer's window or the next
+ * one after it, which is nearly every item of a run. */
+static inline guint
+item_status (ShmvizLedger *self,
+             guint64       item,
+             guint8      **entry)
+{
+  ItemWindow *w = &self->windows[SHMVIZ_ITEM_PRODUCER (item)];
+  guint64 at = SHMVIZ_ITEM_SEQ (item) - w->base;   /* huge when before base */
+
+  if (G_LIKELY (at < w->cap && at <= w->len))
+    {
+      /* The entry at len is zero already, FATE_UNSEEN. */
+      w->len += at == w->len;
+      *entry = &w->status[at];
+      return **entry;
+    }
+  return item_status_slow (self, item, entry);
 }
 
 static void
@@ -293,7 +313,7 @@ item_set_status (ShmvizLedger *self,
 }
 
 /* Moves @item from @status to @fate, keeping the totals balanced. */
-static void
+static inline void
 item_transition (ShmvizLedger *self,
                  guint64       item,
                  guint8       *entry,
@@ -515,8 +535,11 @@ fold_advance (ShmvizLedger      *self,
   if (n == 0)
     return;
 
-  /* count is racy when sync is off and may have gone below zero. */
-  diff = ((gint64) in - (gint64) out - (gint64) (gint32) count) % n;
+  /* count is racy when sync is off and may have gone below zero.  It
+   * rarely strays a ring from in - out: spare the division then. */
+  diff = (gint64) in - (gint64) out - (gint64) (gint32) count;
+  if (diff >= n || diff < -n)
+    diff %= n;
   if (diff < 0)
     diff += n;
 
@@ -541,46 +564,51 @@ fold_advance (ShmvizLedger      *self,
     }
 }
 
-static void
+/* Inlined into the batch's loop: nearly every event comes here. */
+static inline void
 fold_worker (ShmvizLedger      *self,
              const ShmvizEvent *ev)
 {
   LedgerProc *p = &self->procs[ev->proc];
+  /* Read once: the byte stores below could alias the event for all the
+   * compiler knows. */
+  guint kind = ev->kind;
+  guint sem = ev->detail;
 
   /* A worker that wakes from a bounded wait and blocks again on the same
    * semaphore has not moved: that must not end a stall. */
-  if (ev->kind == SHMVIZ_EV_BLOCKED && p->blocked && p->wait_sem == ev->detail)
+  if (kind == SHMVIZ_EV_BLOCKED && p->blocked && p->wait_sem == sem)
     return;
 
   self->stall_reported = FALSE;
   self->in_deadlock = FALSE;
   p->blocked = FALSE;
 
-  switch ((ShmvizEventKind) ev->kind)
+  switch ((ShmvizEventKind) kind)
     {
     case SHMVIZ_EV_BLOCKED:
       p->blocked = TRUE;
-      p->wait_sem = ev->detail;
+      p->wait_sem = (guint8) sem;
       p->blocked_event = *ev;
       break;
 
     case SHMVIZ_EV_ACQUIRED:
-      if (ev->detail < SHMVIZ_N_SEMS)
+      if (sem < SHMVIZ_N_SEMS)
         {
-          p->held |= 1u << ev->detail;
-          self->sem_value[ev->detail]--;
+          p->held |= 1u << sem;
+          self->sem_value[sem]--;
         }
       break;
 
     case SHMVIZ_EV_POST:
-      if (ev->detail < SHMVIZ_N_SEMS)
-        self->sem_value[ev->detail]++;
+      if (sem < SHMVIZ_N_SEMS)
+        self->sem_value[sem]++;
       /* Posting the other counting semaphore hands the token on. */
-      if (ev->detail == SHMVIZ_SEM_MUTEX)
+      if (sem == SHMVIZ_SEM_MUTEX)
         p->held &= ~SHMVIZ_HELD_MUTEX;
-      else if (ev->detail == SHMVIZ_SEM_FULL)
+      else if (sem == SHMVIZ_SEM_FULL)
         p->held &= ~SHMVIZ_HELD_EMPTY;
-      else if (ev->detail == SHMVIZ_SEM_EMPTY)
+      else if (sem == SHMVIZ_SEM_EMPTY)
         p->held &= ~SHMVIZ_HELD_FULL;
       break;
 
@@ -719,6 +747,19 @@ fold_supervisor (ShmvizLedger      *self,
 
 }
 
+/* The two tests are exclusive (n_procs is at most 128): the workers' case,
+ * nearly every event, goes first. */
+static inline void
+fold_event (ShmvizLedger      *self,
+            guint              n_procs,
+            const ShmvizEvent *event)
+{
+  if (G_LIKELY (event->proc < n_procs && event->kind < SHMVIZ_EV_SESSION))
+    fold_worker (self, event);
+  else if (event->proc == SHMVIZ_PROC_SUPERVISOR)
+    fold_supervisor (self, event);
+}
+
 guint
 shmviz_ledger_fold (ShmvizLedger      *self,
                     const ShmvizEvent *event)
@@ -730,13 +771,26 @@ shmviz_ledger_fold (ShmvizLedger      *self,
 
   before = self->anomalies->len;
   self->totals.events++;
-
-  if (event->proc == SHMVIZ_PROC_SUPERVISOR)
-    fold_supervisor (self, event);
-  else if (event->proc < self->n_procs && event->kind < SHMVIZ_EV_SESSION)
-    fold_worker (self, event);
+  fold_event (self, self->n_procs, event);
 
   return self->anomalies->len - before;
+}
+
+void
+_shmviz_ledger_fold_batch (ShmvizLedger      *self,
+                           const ShmvizEvent *events,
+                           guint              n_events)
+{
+  guint n_procs;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (events != NULL || n_events == 0);
+
+  /* A local: the fold's byte stores could alias the field. */
+  n_procs = self->n_procs;
+  for (guint i = 0; i < n_events; i++)
+    fold_event (self, n_procs, &events[i]);
+  self->totals.events += n_events;
 }
 
 guint
@@ -1166,7 +1220,7 @@ shmviz_ledger_restore (const guint8        *data,
       w->open = open;
       w->len = wlen;
       w->cap = MAX (wlen, 1);
-      w->status = g_malloc (w->cap);
+      w->status = g_malloc0 (w->cap);
       if (wlen > 0)
         memcpy (w->status, status, wlen);
     }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "layout.h"
+#include "ledger-private.h"
 #include "model.h"
 #include "recording.h"
 
@@ -45,6 +46,10 @@ struct _ShmvizModel {
 
   guint n_slots;
   ShmvizSlotView *slots;
+  /* The slots a batch named, refreshed from the ledger after it folded the
+   * batch: 1 in slot_dirty, listed in dirty_slots.  Clear between folds. */
+  guint8 *slot_dirty;
+  guint16 *dirty_slots;
   guint n_procs;
   ShmvizProcView *procs;
   Timeline *timelines;
@@ -88,6 +93,8 @@ shmviz_model_new (const ShmvizScenario *scenario)
 
   self->n_slots = scenario->n_slots;
   self->slots = g_new0 (ShmvizSlotView, MAX (self->n_slots, 1));
+  self->slot_dirty = g_new0 (guint8, MAX (self->n_slots, 1));
+  self->dirty_slots = g_new (guint16, MAX (self->n_slots, 1));
 
   self->n_procs = scenario->n_producers + scenario->n_consumers;
   self->procs = g_new0 (ShmvizProcView, MAX (self->n_procs, 1));
@@ -130,6 +137,8 @@ shmviz_model_unref (ShmvizModel *self)
   g_free (self->timelines);
   g_free (self->before_stop);
   g_free (self->procs);
+  g_free (self->dirty_slots);
+  g_free (self->slot_dirty);
   g_free (self->slots);
   shmviz_ledger_free (self->ledger);
   g_mutex_clear (&self->lock);
@@ -138,53 +147,56 @@ shmviz_model_unref (ShmvizModel *self)
 
 /* Process views ------------------------------------------------------------ */
 
-static void
+/* Inlined where the workers' states change, about every other event:
+ * the fields go through locals, since the byte stores to the spans could
+ * alias them for all the compiler knows. */
+static inline void
 timeline_push (Timeline *t,
                guint64   ts,
                guint8    state,
                guint8    wait_sem)
 {
+  ShmvizSpan *spans = t->spans;
+  guint first = t->first;
+  guint len = t->len;
+  /* After the newest span: over the oldest once the ring is full. */
+  guint at = (first + len) % MAX_SPANS;
   ShmvizSpan *span;
 
-  if (t->spans == NULL)
-    t->spans = g_new (ShmvizSpan, MAX_SPANS);
+  if (G_UNLIKELY (spans == NULL))
+    spans = t->spans = g_new (ShmvizSpan, MAX_SPANS);
 
-  if (t->len > 0)
+  if (G_LIKELY (len > 0))
     {
-      ShmvizSpan *last = &t->spans[(t->first + t->len - 1) % MAX_SPANS];
+      ShmvizSpan *last = &spans[(at + MAX_SPANS - 1) % MAX_SPANS];
 
       /* Merged rings may deliver a step a little out of order: never let a
        * span end before it starts. */
-      last->end_ns = MAX (ts, last->start_ns);
-      ts = last->end_ns;
+      ts = MAX (ts, last->start_ns);
+      last->end_ns = ts;
     }
 
-  if (t->len == MAX_SPANS)
-    {
-      t->first = (t->first + 1) % MAX_SPANS;
-      t->len--;
-    }
+  if (len == MAX_SPANS)
+    t->first = (first + 1) % MAX_SPANS;
+  else
+    t->len = len + 1;
 
-  span = &t->spans[(t->first + t->len) % MAX_SPANS];
+  span = &spans[at];
   span->start_ns = ts;
   span->end_ns = G_MAXUINT64;
   span->state = state;
   span->wait_sem = wait_sem;
-  t->len++;
 }
 
 /* Called for nearly every event: inlined, the test for "no change" costs
  * a few instructions, not a call. */
 static inline void
-set_state (ShmvizModel *self,
-           guint        proc,
-           guint64      ts,
-           guint8       state,
-           guint8       wait_sem)
+set_view_state (ShmvizProcView *p,
+                Timeline       *t,
+                guint64         ts,
+                guint8          state,
+                guint8          wait_sem)
 {
-  ShmvizProcView *p = &self->procs[proc];
-  Timeline *t = &self->timelines[proc];
-
   if (state != SHMVIZ_VIEW_ACQUIRING && state != SHMVIZ_VIEW_WAITING)
     wait_sem = 0;
 
@@ -197,6 +209,16 @@ set_state (ShmvizModel *self,
   timeline_push (t, ts, state, wait_sem);
 }
 
+static void
+set_state (ShmvizModel *self,
+           guint        proc,
+           guint64      ts,
+           guint8       state,
+           guint8       wait_sem)
+{
+  set_view_state (&self->procs[proc], &self->timelines[proc], ts, state, wait_sem);
+}
+
 /* The state a process falls back to after a step outside any wait. */
 static guint8
 busy_state (const ShmvizProcView *p)
@@ -204,57 +226,92 @@ busy_state (const ShmvizProcView *p)
   return (p->held & SHMVIZ_HELD_MUTEX) != 0 ? SHMVIZ_VIEW_CRITICAL : SHMVIZ_VIEW_RUNNING;
 }
 
-static void
-fold_worker (ShmvizModel       *self,
-             const ShmvizEvent *ev)
+/* The view of a slot is the ledger's, read once the ledger folded the
+ * whole batch: every event that can change the ledger's slot marks it
+ * here, so what is read at the end is what the last of them would have
+ * read folding alone, and changed_ns is that event's time. */
+static inline guint
+touch_slot (ShmvizModel *self,
+            guint        slot,
+            guint64      ts,
+            guint        n_dirty)
 {
-  ShmvizProcView *p = &self->procs[ev->proc];
+  if (slot >= self->n_slots)
+    return n_dirty;
+
+  self->slots[slot].changed_ns = ts;
+  if (!self->slot_dirty[slot])
+    {
+      self->slot_dirty[slot] = 1;
+      self->dirty_slots[n_dirty++] = (guint16) slot;
+    }
+  return n_dirty;
+}
+
+/* Every case ends in the one call of set_view_state(), so that the
+ * timeline's update is inlined once.  Returns @n_dirty, plus one if the
+ * event named a slot not named before in the batch. */
+static inline guint
+fold_worker (ShmvizModel       *self,
+             ShmvizProcView    *p,
+             Timeline          *t,
+             const ShmvizEvent *ev,
+             guint              kind,
+             guint64            ts,
+             guint              n_dirty)
+{
   guint sem = ev->detail;
+  guint8 state;
+  guint8 wait_sem = 0;
 
-  p->last_kind = ev->kind;
-  p->last_ns = ev->ts_ns;
+  p->last_kind = (guint8) kind;
+  p->last_ns = ts;
 
-  switch ((ShmvizEventKind) ev->kind)
+  switch ((ShmvizEventKind) kind)
     {
     case SHMVIZ_EV_START:
       p->pid = (gint32) ev->other;
-      set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_RUNNING, 0);
+      state = SHMVIZ_VIEW_RUNNING;
       break;
 
     case SHMVIZ_EV_PRODUCE:
       p->last_item = ev->item;
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
     case SHMVIZ_EV_CONSUME:
       p->last_item = ev->item;
       p->items_done++;
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
     case SHMVIZ_EV_WAIT:
-      if (sem < SHMVIZ_N_SEMS)
-        set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_ACQUIRING, sem);
+      if (sem >= SHMVIZ_N_SEMS)
+        return n_dirty;
+      state = SHMVIZ_VIEW_ACQUIRING;
+      wait_sem = (guint8) sem;
       break;
 
     case SHMVIZ_EV_BLOCKED:
-      if (sem < SHMVIZ_N_SEMS)
-        set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_WAITING, sem);
+      if (sem >= SHMVIZ_N_SEMS)
+        return n_dirty;
+      state = SHMVIZ_VIEW_WAITING;
+      wait_sem = (guint8) sem;
       break;
 
     case SHMVIZ_EV_ACQUIRED:
       if (sem >= SHMVIZ_N_SEMS)
-        break;
+        return n_dirty;
       self->sem_value[sem]--;
       p->held |= 1u << sem;
       if (sem == SHMVIZ_SEM_MUTEX)
         self->mutex_owner = ev->proc;
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
     case SHMVIZ_EV_POST:
       if (sem >= SHMVIZ_N_SEMS)
-        break;
+        return n_dirty;
       self->sem_value[sem]++;
       if (sem == SHMVIZ_SEM_MUTEX)
         {
@@ -266,20 +323,24 @@ fold_worker (ShmvizModel       *self,
         p->held &= ~SHMVIZ_HELD_EMPTY;   /* the empty-slot token became a full one */
       else
         p->held &= ~SHMVIZ_HELD_FULL;
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
+    /* Touching the shared indices and slots is the critical section
+     * whether or not a lock guards it. */
     case SHMVIZ_EV_READ_INDEX:
+      p->last_slot = ev->slot;
+      state = SHMVIZ_VIEW_CRITICAL;
+      break;
+
     case SHMVIZ_EV_WRITE_SLOT:
     case SHMVIZ_EV_READ_SLOT:
-      /* Touching the shared indices and slots is the critical section
-       * whether or not a lock guards it. */
       p->last_slot = ev->slot;
-      if (ev->kind != SHMVIZ_EV_READ_INDEX)
-        p->last_item = ev->item;
-      if (ev->kind == SHMVIZ_EV_WRITE_SLOT)
+      p->last_item = ev->item;
+      if (kind == SHMVIZ_EV_WRITE_SLOT)
         p->items_done++;
-      set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_CRITICAL, 0);
+      n_dirty = touch_slot (self, ev->slot, ts, n_dirty);
+      state = SHMVIZ_VIEW_CRITICAL;
       break;
 
     case SHMVIZ_EV_ADVANCE:
@@ -287,7 +348,7 @@ fold_worker (ShmvizModel       *self,
       self->in = SHMVIZ_UNPACK_IN (ev->other);
       self->out = SHMVIZ_UNPACK_OUT (ev->other);
       self->count = SHMVIZ_UNPACK_COUNT (ev->other);
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
     case SHMVIZ_EV_REPAIR:
@@ -302,35 +363,39 @@ fold_worker (ShmvizModel       *self,
       self->sem_value[SHMVIZ_SEM_EMPTY] = (gint) (ev->item >> 32);
       self->sem_value[SHMVIZ_SEM_FULL] = (gint) (guint32) ev->item;
       self->sem_value[SHMVIZ_SEM_MUTEX] = 0;
-      break;
+      return n_dirty;
 
     case SHMVIZ_EV_ABANDON:
       /* It released nothing; the RESYNC that follows restores the values. */
-      set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_RUNNING, 0);
+      state = SHMVIZ_VIEW_RUNNING;
       break;
 
     case SHMVIZ_EV_PARKED:
-      set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_PARKED, 0);
+      state = SHMVIZ_VIEW_PARKED;
       break;
 
     case SHMVIZ_EV_RESUMED:
-      set_state (self, ev->proc, ev->ts_ns, busy_state (p), 0);
+      state = busy_state (p);
       break;
 
     case SHMVIZ_EV_EXIT:
       p->items_done = ev->other;
       p->exit_status = 0;
       p->signaled = FALSE;
-      set_state (self, ev->proc, ev->ts_ns, SHMVIZ_VIEW_DONE, 0);
+      state = SHMVIZ_VIEW_DONE;
       break;
 
     case SHMVIZ_EV_NONE:
     default:
-      break;
+      return n_dirty;
     }
+
+  set_view_state (p, t, ts, state, wait_sem);
+  return n_dirty;
 }
 
-static void
+/* Rare: out of line, so that the workers' loop keeps its registers. */
+static G_NO_INLINE void
 fold_supervisor (ShmvizModel       *self,
                  const ShmvizEvent *ev)
 {
@@ -416,67 +481,58 @@ fold_supervisor (ShmvizModel       *self,
     }
 }
 
+/* The model's part of folding @events, after the ledger folded them. */
 static void
-update_slot (ShmvizModel *self,
-             guint        slot,
-             guint64      ts)
+fold_events (ShmvizModel       *self,
+             const ShmvizEvent *events,
+             guint              n_events)
 {
-  ShmvizSlotView *view;
-  guint64 item;
+  /* Locals, which the byte stores to the views cannot alias. */
+  ShmvizProcView *procs = self->procs;
+  Timeline *timelines = self->timelines;
+  guint n_procs = self->n_procs;
+  guint64 start = self->have_start ? self->start_ns : G_MAXUINT64;
+  guint64 now = self->now_ns;
+  guint n_dirty = 0;
 
-  if (slot >= self->n_slots)
-    return;
-
-  view = &self->slots[slot];
-  item = shmviz_ledger_slot_item (self->ledger, slot);
-  view->item = item;
-  view->state = item != SHMVIZ_ITEM_NONE ? SHMVIZ_SLOT_FULL : SHMVIZ_SLOT_EMPTY;
-  view->changed_ns = ts;
-}
-
-static void
-fold_one (ShmvizModel       *self,
-          const ShmvizEvent *ev)
-{
-  guint n_new;
-
-  if (!self->have_start || ev->ts_ns < self->start_ns)
+  for (guint i = 0; i < n_events; i++)
     {
-      self->start_ns = ev->ts_ns;
+      const ShmvizEvent *ev = &events[i];
+      guint64 ts = ev->ts_ns;
+      guint proc = ev->proc;
+      guint kind = ev->kind;
+
+      start = MIN (start, ts);
+      now = MAX (now, ts);
+
+      if (G_LIKELY (proc < n_procs && kind < SHMVIZ_EV_SESSION))
+        n_dirty = fold_worker (self, &procs[proc], &timelines[proc], ev, kind, ts, n_dirty);
+      else if (proc == SHMVIZ_PROC_SUPERVISOR)
+        {
+          fold_supervisor (self, ev);
+          if (kind == SHMVIZ_EV_SLOT_MOVED)
+            n_dirty = touch_slot (self, ev->value, ts, n_dirty);
+          if (kind == SHMVIZ_EV_SLOT_MOVED || kind == SHMVIZ_EV_SLOT_CLEARED)
+            n_dirty = touch_slot (self, ev->slot, ts, n_dirty);
+        }
+    }
+
+  if (n_events > 0)
+    {
+      self->start_ns = start;
       self->have_start = TRUE;
     }
-  if (ev->ts_ns > self->now_ns)
-    self->now_ns = ev->ts_ns;
+  self->now_ns = now;
 
-  n_new = shmviz_ledger_fold (self->ledger, ev);
-
-  if (ev->proc == SHMVIZ_PROC_SUPERVISOR)
+  for (guint i = 0; i < n_dirty; i++)
     {
-      fold_supervisor (self, ev);
-      if (ev->kind == SHMVIZ_EV_SLOT_MOVED)
-        update_slot (self, ev->value, ev->ts_ns);
-      if (ev->kind == SHMVIZ_EV_SLOT_MOVED || ev->kind == SHMVIZ_EV_SLOT_CLEARED)
-        update_slot (self, ev->slot, ev->ts_ns);
-    }
-  else if (ev->proc < self->n_procs && ev->kind < SHMVIZ_EV_SESSION)
-    {
-      fold_worker (self, ev);
-      if (ev->kind == SHMVIZ_EV_WRITE_SLOT || ev->kind == SHMVIZ_EV_READ_SLOT)
-        update_slot (self, ev->slot, ev->ts_ns);
-    }
+      guint slot = self->dirty_slots[i];
+      ShmvizSlotView *view = &self->slots[slot];
+      guint64 item = shmviz_ledger_slot_item (self->ledger, slot);
 
-  if (n_new > 0)
-    {
-      guint n_all = 0;
-      const ShmvizAnomaly *all = shmviz_ledger_get_anomalies (self->ledger, &n_all);
-
-      for (guint i = n_all - n_new; i < n_all; i++)
-        {
-          if (all[i].slot >= self->n_slots)
-            continue;
-          self->slots[all[i].slot].flash = (guint8) (all[i].kind + 1);
-          self->slots[all[i].slot].flash_ns = all[i].ts_ns;
-        }
+      view->item = item;
+      view->state = item != SHMVIZ_ITEM_NONE ? SHMVIZ_SLOT_FULL : SHMVIZ_SLOT_EMPTY;
+      self->slot_dirty[slot] = 0;
     }
 }
 
@@ -485,12 +541,30 @@ shmviz_model_fold (ShmvizModel       *self,
                    const ShmvizEvent *events,
                    guint              n_events)
 {
+  const ShmvizAnomaly *all;
+  guint n_before = 0, n_all = 0;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (events != NULL || n_events == 0);
 
   g_mutex_lock (&self->lock);
-  for (guint i = 0; i < n_events; i++)
-    fold_one (self, &events[i]);
+
+  /* Nothing of the model feeds the ledger: it may fold the batch first,
+   * and the model learn afterwards what the ledger made of it. */
+  shmviz_ledger_get_anomalies (self->ledger, &n_before);
+  _shmviz_ledger_fold_batch (self->ledger, events, n_events);
+  fold_events (self, events, n_events);
+
+  /* In the order found, so that the last anomaly of a slot flashes. */
+  all = shmviz_ledger_get_anomalies (self->ledger, &n_all);
+  for (guint i = n_before; i < n_all; i++)
+    {
+      if (all[i].slot >= self->n_slots)
+        continue;
+      self->slots[all[i].slot].flash = (guint8) (all[i].kind + 1);
+      self->slots[all[i].slot].flash_ns = all[i].ts_ns;
+    }
+
   self->generation++;
   g_mutex_unlock (&self->lock);
 }

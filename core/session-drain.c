@@ -123,16 +123,28 @@ far_tick_to_ns (const ShmvizTscClock *clock,
 
 /* Ticks within 2³¹ of the anchor (about a second), which is where a
  * drain finds nearly all of them, convert in fixed point with a single
- * range check. */
+ * range check.  @clock->mult must not be 0. */
+static inline guint64
+near_tick_to_ns (const ShmvizTscClock *clock,
+                 guint64               stamp)
+{
+  guint64 dt = stamp - clock->tick;
+  /* Multiplied unsigned, which cannot overflow into undefined behaviour,
+   * before the range is known: in range, it is the signed product. */
+  guint64 ns = clock->ns + (guint64) ((gint64) (dt * (guint64) clock->mult) >> 32);
+
+  if (G_UNLIKELY ((dt + G_MAXINT32) >> 32 != 0))
+    return far_tick_to_ns (clock, stamp);
+  return ns;
+}
+
 static inline guint64
 tick_to_ns (const ShmvizTscClock *clock,
             guint64               stamp)
 {
-  gint64 dt = (gint64) (stamp - clock->tick);
-
-  if (G_UNLIKELY ((guint64) (dt + G_MAXINT32) > G_MAXUINT32 || clock->mult == 0))
+  if (G_UNLIKELY (clock->mult == 0))
     return far_tick_to_ns (clock, stamp);
-  return clock->ns + (guint64) ((dt * clock->mult) >> 32);
+  return near_tick_to_ns (clock, stamp);
 }
 
 guint64
@@ -231,6 +243,48 @@ _shmviz_session_push_control (ShmvizSession *self,
   _shmviz_session_push_control_at (self, 0, kind, detail, slot, value, item, other);
 }
 
+/* Copies @n events out of a ring, stamped by @proc with ticks, into @dst,
+ * each converted and clamped to no earlier than the one before it (or
+ * @floor_ts): returns the last stamp.  @near is a constant where it is
+ * inlined, so that the loop tests nothing but the range per event. */
+static inline guint64
+copy_out_ticks (ShmvizEvent          *dst,
+                const ShmvizEvent    *src,
+                guint                 n,
+                guint                 proc,
+                const ShmvizTscClock *clock,
+                gboolean              near,
+                guint64               floor_ts)
+{
+  for (const ShmvizEvent *end = src + n; src < end; src++, dst++)
+    {
+      guint64 ts;
+
+      *dst = *src;
+      dst->proc = (guint16) proc;
+      ts = near ? near_tick_to_ns (clock, dst->ts_ns) : far_tick_to_ns (clock, dst->ts_ns);
+      floor_ts = dst->ts_ns = MAX (ts, floor_ts);
+    }
+  return floor_ts;
+}
+
+/* The same for stamps in ns already. */
+static inline guint64
+copy_out_ns (ShmvizEvent       *dst,
+             const ShmvizEvent *src,
+             guint              n,
+             guint              proc,
+             guint64            floor_ts)
+{
+  for (const ShmvizEvent *end = src + n; src < end; src++, dst++)
+    {
+      *dst = *src;
+      dst->proc = (guint16) proc;
+      floor_ts = dst->ts_ns = MAX (dst->ts_ns, floor_ts);
+    }
+  return floor_ts;
+}
+
 /* Returns FALSE when it left events in the ring on purpose. */
 static gboolean
 drain_ring (ShmvizSession *self,
@@ -278,35 +332,36 @@ drain_ring (ShmvizSession *self,
       self->drain_peak = MAX (self->drain_peak, n);
       g_array_set_size (stage->events, old_len + n);
       dst = &g_array_index (stage->events, ShmvizEvent, old_len);
-      memcpy (dst, &p->events[first], n1 * sizeof (ShmvizEvent));
-      memcpy (dst + n1, &p->events[0], (n - n1) * sizeof (ShmvizEvent));
-      /* It ran since we last saw it stopped: a later stop is news again. */
-      self->stopped[index] = FALSE;
-      atomic_store_explicit (&p->tail, head, memory_order_release);
-      self->tails[index] = head;
 
       /* Fields from shared memory are untrusted: the ring's owner is fixed,
        * and its stamps never go back (a scribbled one is clamped so the
        * merge stays ordered).  Nor do they go below what was merged:
        * stamped before a stop but published after the merge moved on
        * without the stopped process, or converted from ticks by an anchor
-       * a few ns off the last one. */
+       * a few ns off the last one.  Each event is checked as it is copied
+       * out, in one pass over it: the checks read only our copy. */
       floor_ts = MAX (self->last_ts[index], self->merged_ts);
-      if (self->clock.tsc)
-        for (guint i = 0; i < n; i++)
-          {
-            guint64 ts = tick_to_ns (&clock, dst[i].ts_ns);
-
-            dst[i].proc = (guint16) index;
-            floor_ts = dst[i].ts_ns = MAX (ts, floor_ts);
-          }
+      if (clock.tsc && clock.mult != 0)
+        {
+          floor_ts = copy_out_ticks (dst, &p->events[first], n1, index, &clock, TRUE, floor_ts);
+          floor_ts = copy_out_ticks (dst + n1, &p->events[0], n - n1, index, &clock, TRUE, floor_ts);
+        }
+      else if (clock.tsc)
+        {
+          floor_ts = copy_out_ticks (dst, &p->events[first], n1, index, &clock, FALSE, floor_ts);
+          floor_ts = copy_out_ticks (dst + n1, &p->events[0], n - n1, index, &clock, FALSE, floor_ts);
+        }
       else
-        for (guint i = 0; i < n; i++)
-          {
-            dst[i].proc = (guint16) index;
-            floor_ts = dst[i].ts_ns = MAX (dst[i].ts_ns, floor_ts);
-          }
+        {
+          floor_ts = copy_out_ns (dst, &p->events[first], n1, index, floor_ts);
+          floor_ts = copy_out_ns (dst + n1, &p->events[0], n - n1, index, floor_ts);
+        }
       self->last_ts[index] = floor_ts;
+
+      /* It ran since we last saw it stopped: a later stop is news again. */
+      self->stopped[index] = FALSE;
+      atomic_store_explicit (&p->tail, head, memory_order_release);
+      self->tails[index] = head;
     }
 
   if (dropped != self->dropped_seen[index])
@@ -401,9 +456,13 @@ merge_up_to (ShmvizSession *self,
 {
   guint n_stages = self->n_procs + 1;
   g_autofree HeapEntry *heap = g_new (HeapEntry, n_stages);
-  guint n = 0;
+  ShmvizEvent *out;
+  guint n = 0, len = 0;
 
-  g_array_set_size (self->batch, 0);
+  /* Room for a whole batch, kept from merge to merge: the runs are copied
+   * in place, with no call per run and no growth. */
+  g_array_set_size (self->batch, MERGE_MAX_EVENTS);
+  out = (ShmvizEvent *) self->batch->data;
 
   for (guint s = 0; s < n_stages; s++)
     if (self->stages[s].pos < self->stages[s].events->len)
@@ -411,33 +470,40 @@ merge_up_to (ShmvizSession *self,
   for (guint i = n / 2; i-- > 0;)
     heap_sift_down (heap, n, i);
 
-  while (n > 0 && self->batch->len < MERGE_MAX_EVENTS)
+  while (n > 0 && len < MERGE_MAX_EVENTS)
     {
       Stage *st = &self->stages[heap[0].stage];
       const ShmvizEvent *evs = (const ShmvizEvent *) st->events->data;
+      const ShmvizEvent *first = &evs[st->pos];
+      const ShmvizEvent *stop = &evs[MIN (st->events->len, st->pos + (MERGE_MAX_EVENTS - len))];
+      const ShmvizEvent *e = first;
+      ShmvizEvent *o = &out[len];
       guint64 limit = watermark;
-      guint end = st->pos;
+      guint run;
 
       if (heap[0].ts > watermark)
         break;
 
       /* Take the whole run that sorts before every other stage's next
-       * event at once: one process often has many events in a row. */
+       * event at once: one process often has many events in a row.  Its
+       * first event is the heap's smallest, under the watermark. */
       if (n > 1)
         limit = MIN (limit, heap[1].ts);
       if (n > 2)
         limit = MIN (limit, heap[2].ts);
+      /* Copied as it is scanned: each event is read once, and a short run
+       * (many processes make short runs) costs no call. */
       do
-        end++;
-      while (end < st->events->len && evs[end].ts_ns <= limit &&
-             self->batch->len + (end - st->pos) < MERGE_MAX_EVENTS);
+        *o++ = *e++;
+      while (e < stop && e->ts_ns <= limit);
+      run = (guint) (e - first);
+      len += run;
 
-      g_array_append_vals (self->batch, &evs[st->pos], end - st->pos);
-      st->pos = end;
+      st->pos += run;
       if (st->pos >= st->events->len)
         heap[0] = heap[--n];
       else
-        heap[0].ts = evs[end].ts_ns;
+        heap[0].ts = e->ts_ns;
       heap_sift_down (heap, n, 0);
     }
 
@@ -458,7 +524,8 @@ merge_up_to (ShmvizSession *self,
         }
     }
 
-  if (self->batch->len == 0)
+  g_array_set_size (self->batch, len);
+  if (len == 0)
     return;
 
   g_mutex_lock (&self->lock);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "ledger.h"
 #include "model.h"
 
 #define SUP SHMVIZ_PROC_SUPERVISOR
@@ -455,6 +456,165 @@ test_threaded (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* A long, racy and partly hostile stream, folded in batches of every size,
+ * one event at a time, and by a bare ledger: the model folds a batch in two
+ * passes (the ledger's, then its own, learning the slots and anomalies
+ * afterwards), which must not show anything one event at a time would not.
+ * Enough items for the ledger's windows to compact several times. */
+static void
+test_batch_equals_single (void)
+{
+  const guint np = 1, nc = 2, n_slots = 8;
+  g_autoptr(ShmvizModel) batched = new_model (np, nc, n_slots, SHMVIZ_SYNC_OFF);
+  g_autoptr(ShmvizModel) single = new_model (np, nc, n_slots, SHMVIZ_SYNC_OFF);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (ShmvizEvent));
+  g_autoptr(GArray) anomalies_b = g_array_new (FALSE, FALSE, sizeof (ShmvizAnomaly));
+  g_autoptr(GArray) anomalies_s = g_array_new (FALSE, FALSE, sizeof (ShmvizAnomaly));
+  g_autoptr(GBytes) state_b = NULL;
+  g_autoptr(GBytes) state_s = NULL;
+  ShmvizLedger *ledger = shmviz_ledger_new (np, nc, n_slots);
+  Stream s = { events };
+  guint64 next_seq[1] = { 1 };
+  guint64 in_slot[8] = { 0 };
+  ShmvizSnapshot snap_b = { 0 }, snap_s = { 0 };
+  const ShmvizAnomaly *ledger_anomalies;
+  ShmvizTotals totals_b, totals_l;
+  guint n_ledger = 0;
+  guint64 ts = 1000;
+
+  for (guint i = 0; i < 600000; i++)
+    {
+      guint r = g_rand_int_range (rand, 0, 100);
+      guint proc = g_rand_int_range (rand, 0, np + nc);
+      guint slot = g_rand_int_range (rand, 0, n_slots);
+      guint detail = g_rand_int_range (rand, 0, 4);
+
+      /* Merged rings deliver a step a little out of order now and then. */
+      ts += g_rand_int_range (rand, 0, 100);
+      if (g_rand_int_range (rand, 0, 50) == 0)
+        ts -= g_rand_int_range (rand, 0, 60);
+
+      if (r < 30)
+        {
+          guint p = proc % np;
+          guint64 item = SHMVIZ_ITEM_ID (p, next_seq[p]++);
+
+          if (g_rand_int_range (rand, 0, 20) == 0)
+            detail |= SHMVIZ_EV_FLAG_RACED;
+          push (&s, ts, p, SHMVIZ_EV_WRITE_SLOT, detail, slot, item, in_slot[slot], 0);
+          in_slot[slot] = item;
+        }
+      else if (r < 55)
+        {
+          guint c = np + proc % nc;
+          guint64 item = in_slot[slot];
+
+          /* Sometimes a stale id, a garbage one, or a torn read. */
+          if (g_rand_int_range (rand, 0, 10) == 0)
+            item = SHMVIZ_ITEM_ID (g_rand_int_range (rand, 0, np + 1),
+                                   g_rand_int_range (rand, 0, (gint32) next_seq[0] + 2));
+          if (g_rand_int_range (rand, 0, 30) == 0)
+            detail |= SHMVIZ_EV_FLAG_CORRUPT;
+          push (&s, ts, c, SHMVIZ_EV_READ_SLOT, detail, slot, item, item, 0);
+          if (g_rand_int_range (rand, 0, 4) != 0)
+            in_slot[slot] = 0;
+        }
+      else if (r < 85)
+        {
+          static const guint8 kinds[] = {
+            SHMVIZ_EV_WAIT, SHMVIZ_EV_BLOCKED, SHMVIZ_EV_ACQUIRED, SHMVIZ_EV_POST,
+            SHMVIZ_EV_PRODUCE, SHMVIZ_EV_CONSUME, SHMVIZ_EV_READ_INDEX,
+          };
+
+          push (&s, ts, proc, kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (kinds))],
+                g_rand_int_range (rand, 0, SHMVIZ_N_SEMS + 1), slot,
+                SHMVIZ_ITEM_ID (proc % np, next_seq[proc % np]), 0, 0);
+        }
+      else if (r < 93)
+        push (&s, ts, proc, SHMVIZ_EV_ADVANCE, proc >= np, slot, 0,
+              SHMVIZ_PACK_INDICES (g_rand_int_range (rand, 0, n_slots),
+                                   g_rand_int_range (rand, 0, n_slots),
+                                   g_rand_int_range (rand, -2, n_slots + 2)), 0);
+      else if (r < 97)
+        {
+          static const guint8 kinds[] = {
+            SHMVIZ_EV_SLOT_MOVED, SHMVIZ_EV_SLOT_CLEARED, SHMVIZ_EV_RESYNC, SHMVIZ_EV_DIED,
+            SHMVIZ_EV_SPAWNED, SHMVIZ_EV_STOPPED, SHMVIZ_EV_DROPPED, SHMVIZ_EV_MODE,
+          };
+          guint kind = kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (kinds))];
+
+          push (&s, ts, SUP, kind, g_rand_int_range (rand, 0, 2),
+                g_rand_int_range (rand, 0, n_slots + 2), in_slot[slot], 3,
+                g_rand_int_range (rand, 0, n_slots + 2));
+          if (kind == SHMVIZ_EV_SLOT_MOVED || kind == SHMVIZ_EV_SLOT_CLEARED)
+            in_slot[slot] = 0;
+        }
+      else
+        {
+          /* Scribbled: a process or a kind out of range, steps it would
+           * never take (repair, park, exit). */
+          static const guint8 kinds[] = {
+            SHMVIZ_EV_REPAIR, SHMVIZ_EV_PARKED, SHMVIZ_EV_RESUMED, SHMVIZ_EV_ABANDON,
+            SHMVIZ_EV_START, SHMVIZ_EV_EXIT, SHMVIZ_EV_NONE, SHMVIZ_EV_LAST, 200,
+          };
+
+          push (&s, ts, g_rand_int_range (rand, 0, 8) == 0 ? 77 : proc,
+                kinds[g_rand_int_range (rand, 0, G_N_ELEMENTS (kinds))],
+                g_rand_int_range (rand, 0, 256), g_rand_int_range (rand, 0, 65536),
+                g_rand_int_range (rand, 0, 5), g_rand_int (rand), 0);
+        }
+    }
+
+  for (guint i = 0; i < events->len;)
+    {
+      /* (MIN evaluates its arguments twice: draw first.) */
+      guint n = (guint) g_rand_int_range (rand, 1, 5000);
+
+      n = MIN (n, events->len - i);
+      shmviz_model_fold (batched, &g_array_index (events, ShmvizEvent, i), n);
+      i += n;
+    }
+  for (guint i = 0; i < events->len; i++)
+    {
+      shmviz_model_fold (single, &g_array_index (events, ShmvizEvent, i), 1);
+      shmviz_ledger_fold (ledger, &g_array_index (events, ShmvizEvent, i));
+    }
+
+  state_b = shmviz_model_serialize (batched);
+  state_s = shmviz_model_serialize (single);
+  g_assert_true (g_bytes_equal (state_b, state_s));
+
+  shmviz_model_snapshot (batched, &snap_b);
+  shmviz_model_snapshot (single, &snap_s);
+  g_assert_cmpmem (snap_b.slots, snap_b.n_slots * sizeof (ShmvizSlotView),
+                   snap_s.slots, snap_s.n_slots * sizeof (ShmvizSlotView));
+  g_assert_cmpmem (snap_b.procs, snap_b.n_procs * sizeof (ShmvizProcView),
+                   snap_s.procs, snap_s.n_procs * sizeof (ShmvizProcView));
+  g_assert_cmpuint (snap_b.start_ns, ==, snap_s.start_ns);
+  g_assert_cmpuint (snap_b.now_ns, ==, snap_s.now_ns);
+
+  shmviz_model_get_anomalies (batched, 0, anomalies_b);
+  shmviz_model_get_anomalies (single, 0, anomalies_s);
+  ledger_anomalies = shmviz_ledger_get_anomalies (ledger, &n_ledger);
+  g_assert_cmpuint (anomalies_b->len, >, 1000);
+  g_assert_cmpmem (anomalies_b->data, anomalies_b->len * sizeof (ShmvizAnomaly),
+                   anomalies_s->data, anomalies_s->len * sizeof (ShmvizAnomaly));
+  g_assert_cmpmem (anomalies_b->data, anomalies_b->len * sizeof (ShmvizAnomaly),
+                   ledger_anomalies, n_ledger * sizeof (ShmvizAnomaly));
+
+  shmviz_model_get_totals (batched, &totals_b);
+  shmviz_ledger_get_totals (ledger, &totals_l);
+  g_assert_cmpmem (&totals_b, sizeof totals_b, &totals_l, sizeof totals_l);
+  g_assert_cmpuint (totals_b.events, ==, events->len);
+  g_assert_cmpuint (totals_b.produced, >, 150000);
+  g_assert_cmpuint (totals_b.produced, ==, totals_b.consumed + totals_b.lost + totals_b.in_buffer);
+
+  shmviz_snapshot_clear (&snap_b);
+  shmviz_snapshot_clear (&snap_s);
+  shmviz_ledger_free (ledger);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -469,6 +629,7 @@ main (int    argc,
   g_test_add_func ("/model/span-cap", test_span_cap);
   g_test_add_func ("/model/boxed", test_boxed);
   g_test_add_func ("/model/threaded", test_threaded);
+  g_test_add_func ("/model/batch-equals-single", test_batch_equals_single);
 
   return g_test_run ();
 }
