@@ -27,11 +27,73 @@
 #include "ledger.h"
 #include "shmviz-draw.h"
 #include "shmviz-palette.h"
-#include "shmviz-timeline-view.h"
+#include "shmviz-timeline-view-private.h"
 
 #define DEFAULT_SPAN_NS (G_GUINT64_CONSTANT (5) * 1000000000u)
 #define MIN_SPAN_NS     (G_GUINT64_CONSTANT (10) * 1000u)
 #define MAX_SPAN_NS     (G_GUINT64_CONSTANT (3600) * 1000000000u)
+
+/* Geometry ----------------------------------------------------------------
+ *
+ * A gutter for names on the left, the time axis on top, the legend at the
+ * bottom and the lanes in between.  The axis and legend are drawn at their
+ * own scale, between 1 and the zoom: in a short view (the bottom pane of a
+ * projector at 300 % is 200–300 px) the zoom's full size would leave the
+ * lanes a few pixels, so they shrink until they take at most
+ * CHROME_SHARE of the height, never below their size at 100 %.  The legend
+ * wraps onto a second line before it would run off the right edge or under
+ * the follow button, and only when two lines at 100 % cannot hold it drops
+ * its least telling entries. */
+
+#define CHROME_SHARE 0.4f
+#define LEGEND_MAX_ROWS 2
+#define N_LEGEND 7
+
+/* The legend's entries, in the order they are read; the last is the
+ * anomaly mark. */
+static const ShmvizViewState legend_states[N_LEGEND - 1] = {
+  SHMVIZ_VIEW_RUNNING, SHMVIZ_VIEW_ACQUIRING, SHMVIZ_VIEW_WAITING, SHMVIZ_VIEW_CRITICAL, SHMVIZ_VIEW_STOPPED,
+  SHMVIZ_VIEW_DEAD,
+};
+
+/* Which entries go first when there is no room: a class can tell "dead"
+ * and "stopped" from the bars' shapes, while waiting, the lock and the
+ * anomaly mark are the lesson. */
+static const guint legend_drop_order[N_LEGEND] = { 5, 4, 1, 0, 3, 2, 6 };
+
+static const char *
+legend_name (guint entry)
+{
+  /* Translators: the legend's entry for the triangles that mark races */
+  return entry < N_LEGEND - 1 ? shmviz_view_state_name (legend_states[entry]) : _("anomaly");
+}
+
+typedef struct {
+  guint entry;
+  float x, y;                  /* swatch's left, the row's middle */
+  float swatch, width;         /* swatch's width, and with the text */
+  int text_w, text_h;
+} LegendSlot;
+
+typedef struct {
+  /* What it was laid out for. */
+  gboolean valid;
+  int width, height, button_w, button_h;
+  gboolean follow_shown;
+  double zoom;
+  guint n_procs, n_producers;
+
+  float chrome;                /* scale of axis and legend: 1 … zoom */
+  float gutter, axis, band;    /* band: the legend's, at the bottom */
+  graphene_rect_t area;        /* the lanes */
+  float lane_h;
+  int name_px;                 /* 0: lanes too thin for names */
+  int legend_px;
+  float box, row_h;
+  guint n_rows, n_slots, n_dropped;
+  LegendSlot slots[N_LEGEND];
+  graphene_rect_t follow;
+} Layout;
 
 struct _ShmvizTimelineView
 {
@@ -73,6 +135,7 @@ struct _ShmvizTimelineView
   guint64 node_generation, node_end;
   int node_width, node_height;
 
+  Layout layout;
   GtkWidget *follow_button;
   guint64 drag_end;
   ShmvizTextCache *text;
@@ -116,15 +179,251 @@ right_edge (ShmvizTimelineView *self)
   return MAX (end, self->start_ns + self->span_ns);
 }
 
-/* Geometry: gutter for names on the left, axis on top, legend at the bottom. */
+static float
+entry_swatch (guint entry,
+              float box)
+{
+  return entry < N_LEGEND - 1 ? box * 1.6f : box;
+}
+
+static float
+band_height (const Layout *l,
+             guint         rows,
+             float         row_h)
+{
+  /* Tall enough for the follow button too, while it shows, so that it
+   * covers no lane; while following, a short view keeps that room for
+   * the lanes. */
+  return MAX (rows * row_h, l->follow_shown ? l->follow.size.height + 4 : 0);
+}
+
+/* Places the legend's entries, but those in @dropped (a bit each), at
+ * scale @c in as few rows as hold them, in the middle of the band at the
+ * bottom and each row clear of the follow button; FALSE if that takes
+ * more than LEGEND_MAX_ROWS. */
+static gboolean
+place_legend (ShmvizTimelineView *self,
+              Layout             *l,
+              float               c,
+              guint               dropped)
+{
+  float left = l->gutter, box = 16 * c, row_h = 34 * c, gap = 4 * c, space = 14 * c;
+  int px = (int) roundf (13 * c);
+
+  for (guint rows = 1; rows <= LEGEND_MAX_ROWS; rows++)
+    {
+      guint row = 0, n = 0;
+      float x = left, band = band_height (l, rows, row_h);
+      float top = l->height - band + (band - rows * row_h) / 2;
+      gboolean ok = TRUE;
+
+      for (guint e = 0; e < N_LEGEND && ok; e++)
+        {
+          LegendSlot *slot = &l->slots[n];
+
+          if (dropped & (1u << e))
+            continue;
+          slot->entry = e;
+          slot->swatch = entry_swatch (e, box);
+          shmviz_text_cache_measure (self->text, legend_name (e), px, FALSE, &slot->text_w, &slot->text_h);
+          slot->width = slot->swatch + gap + slot->text_w;
+          for (;;)
+            {
+              float mid = top + (row + 0.5f) * row_h;
+              float right = l->width - 8;
+
+              if (mid - row_h / 2 < l->follow.origin.y + l->follow.size.height &&
+                  mid + row_h / 2 > l->follow.origin.y)
+                right = MIN (right, l->follow.origin.x - 8);
+              if (x + slot->width <= right)
+                {
+                  slot->x = x;
+                  slot->y = mid;
+                  break;
+                }
+              if (++row >= rows)
+                {
+                  ok = FALSE;
+                  break;
+                }
+              x = left;
+            }
+          if (ok)
+            {
+              x += slot->width + space;
+              n++;
+            }
+        }
+      if (ok)
+        {
+          l->n_rows = rows;
+          l->n_slots = n;
+          l->legend_px = px;
+          l->box = box;
+          l->row_h = row_h;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Lays the view out for @width × @height, unless @l already is for that,
+ * this zoom, these processes and this follow button. */
+static void
+compute_layout (ShmvizTimelineView *self,
+                Layout             *l,
+                int                 width,
+                int                 height)
+{
+  int bw, bh, lo = 13, hi = MAX (13, (int) roundf (13 * (float) self->zoom)), best = 0;
+  guint dropped = 0;
+  float c;
+
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &bw, NULL, NULL);
+  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, NULL, &bh, NULL, NULL);
+  if (l->valid && l->width == width && l->height == height && l->zoom == self->zoom && l->button_w == bw &&
+      l->button_h == bh && l->follow_shown == !self->follow && l->n_procs == self->n_procs &&
+      l->n_producers == self->n_producers)
+    return;
+  l->valid = TRUE;
+  l->width = width;
+  l->height = height;
+  l->zoom = self->zoom;
+  l->button_w = bw;
+  l->button_h = bh;
+  l->follow_shown = !self->follow;
+  l->n_procs = self->n_procs;
+  l->n_producers = self->n_producers;
+  l->follow = GRAPHENE_RECT_INIT (MAX (0, width - bw - 8), MAX (0, height - bh - 4), bw, bh);
+  l->gutter = z (self, 64);
+
+  /* The largest scale, by whole pixels of legend text, that leaves the
+   * lanes their share; more rows or larger text only ever take more.
+   * The follow button's room is not counted: it is the same at any
+   * scale, and counting it shrank the text at 300 % for no lane's
+   * gain. */
+  while (lo <= hi)
+    {
+      int mid = (lo + hi) / 2;
+
+      c = mid / 13.0f;
+      if (place_legend (self, l, c, 0) && 30 * c + l->n_rows * l->row_h <= CHROME_SHARE * height)
+        {
+          best = mid;
+          lo = mid + 1;
+        }
+      else
+        hi = mid - 1;
+    }
+  if (best > 0)
+    place_legend (self, l, best / 13.0f, 0);
+  else
+    for (guint i = 0; !place_legend (self, l, 1, dropped); i++)
+      dropped |= 1u << legend_drop_order[i];
+  l->n_dropped = 0;
+  for (guint i = 0; i < N_LEGEND; i++)
+    l->n_dropped += (dropped >> i) & 1;
+
+  c = l->chrome = MAX (best, 13) / 13.0f;
+  l->axis = 30 * c;
+  l->band = band_height (l, l->n_rows, l->row_h);
+  l->area = GRAPHENE_RECT_INIT (l->gutter, l->axis, MAX (width - l->gutter - z (self, 8), 10),
+                                MAX (height - l->axis - l->band, 10));
+  l->lane_h = self->n_procs > 0 ? MIN (z (self, 34), l->area.size.height / self->n_procs) : l->area.size.height;
+
+  /* Names as large as the lane allows, as long as every one fits its lane
+   * and the gutter; under 8 px none is drawn. */
+  l->name_px = 0;
+  for (int px = (int) MIN (l->lane_h * 0.62f, z (self, 17)); px >= 8 && l->name_px == 0; px--)
+    {
+      float room = l->gutter - MAX (3.0f, z (self, 5)) - z (self, 8);
+      gboolean fits = TRUE;
+
+      for (guint p = 0; p < self->n_procs && fits; p++)
+        {
+          g_autofree char *name = shmviz_proc_label (p, self->n_producers);
+          int tw, th;
+
+          shmviz_text_cache_measure (self->text, name, px, TRUE, &tw, &th);
+          fits = tw <= room && th <= l->lane_h;
+        }
+      if (fits)
+        l->name_px = px;
+    }
+}
+
+static Layout *
+get_layout (ShmvizTimelineView *self)
+{
+  compute_layout (self, &self->layout, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)));
+  return &self->layout;
+}
+
+/* Where lane @p's name goes: right-aligned before its swatch. */
+static void
+lane_name_rect (ShmvizTimelineView *self,
+                const Layout       *l,
+                guint               p,
+                const char         *name,
+                graphene_rect_t    *rect)
+{
+  float sw = MAX (3.0f, z (self, 5)), x = l->area.origin.x - sw - z (self, 8);
+  float y = l->area.origin.y + p * l->lane_h + l->lane_h / 2;
+  int tw, th;
+
+  shmviz_text_cache_measure (self->text, name, l->name_px, TRUE, &tw, &th);
+  *rect = GRAPHENE_RECT_INIT (roundf (x - tw), roundf (y - th * 0.5f), tw, th);
+}
+
+/* Lanes too thin for names still say whose they are: "P1–P64" beside
+ * the producers' block, "C1–C64" beside the consumers'.  FALSE when
+ * there are names, no such block or no room for its label. */
+static gboolean
+group_label (ShmvizTimelineView *self,
+             const Layout       *l,
+             guint               group,
+             char               *text,
+             gsize               size,
+             int                *px,
+             graphene_rect_t    *rect,
+             graphene_rect_t    *lanes)
+{
+  guint first = group == 0 ? 0 : l->n_producers;
+  guint n = group == 0 ? l->n_producers : l->n_procs - l->n_producers;
+  float sw = MAX (3.0f, z (self, 5)), right = l->area.origin.x - sw - z (self, 8);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (l->name_px > 0 || n == 0)
+    return FALSE;
+  a = shmviz_proc_label (first, l->n_producers);
+  b = shmviz_proc_label (first + n - 1, l->n_producers);
+  if (n == 1)
+    g_strlcpy (text, a, size);
+  else
+    g_snprintf (text, size, "%s–%s", a, b);
+  *lanes = GRAPHENE_RECT_INIT (0, l->area.origin.y + first * l->lane_h, l->area.origin.x, n * l->lane_h);
+  for (*px = l->legend_px; *px >= 8; (*px)--)
+    {
+      int tw, th;
+
+      shmviz_text_cache_measure (self->text, text, *px, TRUE, &tw, &th);
+      if (tw <= right - 2 && th <= lanes->size.height)
+        {
+          *rect = GRAPHENE_RECT_INIT (roundf (right - tw), roundf (lanes->origin.y + (lanes->size.height - th) / 2),
+                                      tw, th);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 plot_area (ShmvizTimelineView *self,
            graphene_rect_t    *area)
 {
-  float w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
-  float gutter = z (self, 64), axis = z (self, 30), legend = z (self, 34);
-
-  *area = GRAPHENE_RECT_INIT (gutter, axis, MAX (w - gutter - z (self, 8), 10), MAX (h - axis - legend, 10));
+  *area = get_layout (self)->area;
 }
 
 static double
@@ -146,7 +445,7 @@ set_follow_internal (ShmvizTimelineView *self,
   self->follow = follow;
   if (!follow)
     self->end_ns = self->now_ns;
-  gtk_widget_set_visible (self->follow_button, !follow);
+  gtk_widget_set_child_visible (self->follow_button, !follow);
   invalidate (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
 }
@@ -436,7 +735,8 @@ static float
 mark_size (ShmvizTimelineView *self,
            float               lane_h)
 {
-  return CLAMP (lane_h * 0.8f, z (self, 10), z (self, 22));
+  /* No smaller than at 100 %, nor, zoomed, much taller than the lane. */
+  return CLAMP (lane_h * 0.8f, MAX (10.0f, MIN (z (self, 10), lane_h)), z (self, 22));
 }
 
 /* Places the ticks of the anomalies new since the last frame, for lanes
@@ -750,41 +1050,25 @@ draw_anomalies (ShmvizTimelineView    *self,
 static void
 draw_legend (ShmvizTimelineView *self,
              GtkSnapshot        *snapshot,
-             float               y,
+             const Layout       *l,
              gboolean            dark)
 {
-  static const ShmvizViewState states[] = {
-    SHMVIZ_VIEW_RUNNING, SHMVIZ_VIEW_ACQUIRING, SHMVIZ_VIEW_WAITING, SHMVIZ_VIEW_CRITICAL, SHMVIZ_VIEW_STOPPED,
-    SHMVIZ_VIEW_DEAD,
-  };
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
-  int px = (int) z (self, 13);
-  float x = z (self, 64), box = z (self, 16);
-  float right = gtk_widget_get_width (GTK_WIDGET (self));
 
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+  for (guint i = 0; i < l->n_slots; i++)
     {
-      const char *name = shmviz_view_state_name (states[i]);
-      int tw;
+      const LegendSlot *slot = &l->slots[i];
+      float box = l->box;
 
-      shmviz_text_cache_measure (self->text, name, px, FALSE, &tw, NULL);
-      if (x + box + tw > right)
-        return;
-      draw_bar (self, snapshot, states[i], x, x + box * 1.6f, y - box / 2, box);
-      x += box * 1.6f + z (self, 4);
-      x += shmviz_text_cache_draw (self->text, snapshot, name, px, FALSE, x, y, 0.0f, 0.5f, fg) + z (self, 14);
+      if (slot->entry < N_LEGEND - 1)
+        draw_bar (self, snapshot, legend_states[slot->entry], slot->x, slot->x + slot->swatch, slot->y - box / 2, box);
+      else
+        shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE,
+                                     &GRAPHENE_RECT_INIT (slot->x, slot->y - box / 2, box, box),
+                                     shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
+      shmviz_text_cache_draw (self->text, snapshot, legend_name (slot->entry), l->legend_px, FALSE,
+                              slot->x + slot->swatch + 4 * l->chrome, slot->y, 0.0f, 0.5f, fg);
     }
-  {
-    const char *name = _("anomaly");
-    int tw;
-
-    shmviz_text_cache_measure (self->text, name, px, FALSE, &tw, NULL);
-    if (x + box + tw > right)
-      return;
-    shmviz_palette_append_shape (snapshot, SHMVIZ_SHAPE_TRIANGLE, &GRAPHENE_RECT_INIT (x, y - box / 2, box, box),
-                                 shmviz_palette_anomaly (self->palette, SHMVIZ_ANOMALY_LOST));
-    shmviz_text_cache_draw (self->text, snapshot, name, px, FALSE, x + box + z (self, 4), y, 0.0f, 0.5f, fg);
-  }
 }
 
 static GskRenderNode *
@@ -795,13 +1079,12 @@ build_node (ShmvizTimelineView *self,
   float w = gtk_widget_get_width (GTK_WIDGET (self)), h = gtk_widget_get_height (GTK_WIDGET (self));
   const GdkRGBA *fg = shmviz_palette_foreground (self->palette, dark);
   const GdkRGBA *line = shmviz_palette_line (self->palette, dark);
-  graphene_rect_t area;
+  const Layout *l = get_layout (self);
+  graphene_rect_t area = l->area;
   guint64 t1 = right_edge (self), t0 = t1 - MIN (t1, self->span_ns);
-  float lane_h;
+  float lane_h = l->lane_h, scale = l->chrome;
   double step, npp, x_base;
 
-  plot_area (self, &area);
-  lane_h = self->n_procs > 0 ? MIN (z (self, 34), area.size.height / self->n_procs) : area.size.height;
   /* Bars, grid, marks and "now" all place time by the same whole-pixel
    * columns. */
   update_columns (self, MAX (1, (int) area.size.width), lane_h, t0, t1);
@@ -815,7 +1098,7 @@ build_node (ShmvizTimelineView *self,
   for (guint p = 0; p < self->n_procs; p++)
     {
       float y = area.origin.y + p * lane_h;
-      int px = (int) MIN (lane_h * 0.62f, z (self, 17));
+      int px = l->name_px;
 
       if (p % 2 == 1)
         {
@@ -836,13 +1119,30 @@ build_node (ShmvizTimelineView *self,
                                   y + lane_h / 2, 1.0f, 0.5f, fg);
         }
     }
+  for (guint g = 0; g < 2; g++)
+    {
+      char text[64];
+      int px;
+      graphene_rect_t r, lanes;
+
+      if (group_label (self, l, g, text, sizeof text, &px, &r, &lanes))
+        {
+          float sw = MAX (3.0f, z (self, 5));
+
+          gtk_snapshot_append_color (snapshot, shmviz_palette_process (self->palette, g == 0 ? 0 : l->n_producers,
+                                                                       l->n_producers),
+                                     &GRAPHENE_RECT_INIT (area.origin.x - sw - z (self, 3), lanes.origin.y, sw,
+                                                          lanes.size.height));
+          shmviz_text_cache_draw (self->text, snapshot, text, px, TRUE, r.origin.x, r.origin.y, 0.0f, 0.0f, fg);
+        }
+    }
 
   /* Time axis and grid. */
-  nice_step (ns_per_px (self), z (self, 110), &step);
+  nice_step (ns_per_px (self), 110 * scale, &step);
   {
     double first = ceil ((double) (t0 - MIN (t0, self->start_ns)) / step) * step + self->start_ns;
     GdkRGBA grid = *line;
-    int px = (int) z (self, 13);
+    int px = l->legend_px;
 
     grid.alpha = 0.6f;
     gtk_snapshot_append_color (snapshot, line, &GRAPHENE_RECT_INIT (area.origin.x, area.origin.y - 1, area.size.width, 1));
@@ -855,9 +1155,9 @@ build_node (ShmvizTimelineView *self,
           continue;
         gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (x, area.origin.y, 1,
                                                                          self->n_procs * lane_h));
-        gtk_snapshot_append_color (snapshot, fg, &GRAPHENE_RECT_INIT (x, area.origin.y - z (self, 6), 1, z (self, 6)));
+        gtk_snapshot_append_color (snapshot, fg, &GRAPHENE_RECT_INIT (x, area.origin.y - 6 * scale, 1, 6 * scale));
         format_time (label, sizeof label, t - (double) self->start_ns, step);
-        shmviz_text_cache_draw (self->text, snapshot, label, px, FALSE, x, area.origin.y - z (self, 8), 0.5f, 1.0f, fg);
+        shmviz_text_cache_draw (self->text, snapshot, label, px, FALSE, x, area.origin.y - 8 * scale, 0.5f, 1.0f, fg);
       }
   }
 
@@ -882,7 +1182,7 @@ build_node (ShmvizTimelineView *self,
                                                       self->n_procs * lane_h + z (self, 4)));
     }
 
-  draw_legend (self, snapshot, h - z (self, 17), dark);
+  draw_legend (self, snapshot, l, dark);
 
   return gtk_snapshot_free_to_node (snapshot);
 }
@@ -1025,6 +1325,64 @@ focus_changed_cb (GtkEventControllerFocus *focus,
 }
 
 /* Public API ------------------------------------------------------------- */
+
+GArray *
+shmviz_timeline_view_get_labels (ShmvizTimelineView     *self,
+                                 int                     width,
+                                 int                     height,
+                                 ShmvizTimelineGeometry *geometry)
+{
+  GArray *labels = g_array_new (FALSE, TRUE, sizeof (ShmvizTimelineLabel));
+  Layout own = { 0 }, *l = &own;
+
+  g_return_val_if_fail (SHMVIZ_IS_TIMELINE_VIEW (self), labels);
+
+  if (width <= 0 || height <= 0)
+    l = get_layout (self);
+  else
+    compute_layout (self, l, width, height);
+
+  for (guint i = 0; i < l->n_slots; i++)
+    {
+      const LegendSlot *slot = &l->slots[i];
+      ShmvizTimelineLabel label = { SHMVIZ_TIMELINE_LABEL_LEGEND };
+      float top = MIN (slot->y - l->box / 2, roundf (slot->y - slot->text_h * 0.5f));
+      float bottom = MAX (slot->y + l->box / 2, roundf (slot->y - slot->text_h * 0.5f) + slot->text_h);
+
+      label.rect = GRAPHENE_RECT_INIT (slot->x, top, slot->width, bottom - top);
+      label.px = l->legend_px;
+      g_strlcpy (label.text, legend_name (slot->entry), sizeof label.text);
+      g_array_append_val (labels, label);
+    }
+  for (guint p = 0; p < l->n_procs && l->name_px > 0; p++)
+    {
+      g_autofree char *name = shmviz_proc_label (p, l->n_producers);
+      ShmvizTimelineLabel label = { SHMVIZ_TIMELINE_LABEL_LANE };
+
+      lane_name_rect (self, l, p, name, &label.rect);
+      label.lanes = GRAPHENE_RECT_INIT (0, l->area.origin.y + p * l->lane_h, l->area.origin.x, l->lane_h);
+      label.px = l->name_px;
+      g_strlcpy (label.text, name, sizeof label.text);
+      g_array_append_val (labels, label);
+    }
+  for (guint g = 0; g < 2; g++)
+    {
+      ShmvizTimelineLabel label = { SHMVIZ_TIMELINE_LABEL_GROUP };
+
+      if (group_label (self, l, g, label.text, sizeof label.text, &label.px, &label.rect, &label.lanes))
+        g_array_append_val (labels, label);
+    }
+  if (geometry != NULL)
+    {
+      geometry->plot = l->area;
+      geometry->follow = l->follow;
+      geometry->lane_h = l->lane_h;
+      geometry->chrome = l->chrome;
+      geometry->n_legend_rows = l->n_rows;
+      geometry->n_legend_dropped = l->n_dropped;
+    }
+  return labels;
+}
 
 GtkWidget *
 shmviz_timeline_view_new (void)
@@ -1197,13 +1555,13 @@ shmviz_timeline_view_size_allocate (GtkWidget *widget,
                                     int        baseline)
 {
   ShmvizTimelineView *self = SHMVIZ_TIMELINE_VIEW (widget);
-  int bw, bh;
+  const graphene_rect_t *r;
 
-  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &bw, NULL, NULL);
-  gtk_widget_measure (self->follow_button, GTK_ORIENTATION_VERTICAL, bw, NULL, &bh, NULL, NULL);
-  /* Over the bottom right corner, where the legend leaves room. */
+  /* In the bottom right corner, which the legend and lanes leave it. */
+  compute_layout (self, &self->layout, width, height);
+  r = &self->layout.follow;
   gtk_widget_size_allocate (self->follow_button,
-                            &(GtkAllocation) { MAX (0, width - bw - 8), MAX (0, height - bh - 4), bw, bh }, -1);
+                            &(GtkAllocation) { r->origin.x, r->origin.y, r->size.width, r->size.height }, -1);
 }
 
 static void
@@ -1214,6 +1572,8 @@ shmviz_timeline_view_system_setting_changed (GtkWidget        *widget,
 
   GTK_WIDGET_CLASS (shmviz_timeline_view_parent_class)->system_setting_changed (widget, setting);
   shmviz_text_cache_clear (self->text);
+  /* Another font: text takes other room. */
+  self->layout.valid = FALSE;
   invalidate (self);
 }
 
@@ -1365,8 +1725,10 @@ shmviz_timeline_view_init (ShmvizTimelineView *self)
   gtk_widget_set_tooltip_text (self->follow_button, _("Scroll with the run again"));
   gtk_widget_add_css_class (self->follow_button, "suggested-action");
   gtk_widget_add_css_class (self->follow_button, "pill");
-  gtk_widget_set_visible (self->follow_button, FALSE);
   gtk_widget_set_parent (self->follow_button, GTK_WIDGET (self));
+  /* Hidden from view but still measured and placed: the legend keeps
+   * its room, and does not move when the button comes. */
+  gtk_widget_set_child_visible (self->follow_button, FALSE);
   g_signal_connect (self->follow_button, "clicked", G_CALLBACK (follow_clicked_cb), self);
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);

@@ -19,6 +19,7 @@
 #include "shmviz-process-view-private.h"
 #include "shmviz-race-log.h"
 #include "shmviz-scheduler.h"
+#include "shmviz-timeline-view-private.h"
 #include "shmviz-totals-bar.h"
 #include "shmviz-window.h"
 #include "ui-test.h"
@@ -437,6 +438,126 @@ test_presentation (Fixture       *fixture,
   g_assert_false (shmviz_presentation_get_active (presentation));
 }
 
+static void
+check_timeline_labels (GtkWidget    *view,
+                       GtkWidget    *window,
+                       const Screen *screen)
+{
+  g_autoptr(GArray) labels = NULL;
+  ShmvizTimelineGeometry geo;
+  graphene_rect_t bounds, lanes, on_view;
+  guint n_legend = 0, n_names = 0;
+
+  g_assert_true (gtk_widget_get_mapped (view));
+  g_assert_true (gtk_widget_compute_bounds (view, window, &bounds));
+  labels = shmviz_timeline_view_get_labels (SHMVIZ_TIMELINE_VIEW (view), 0, 0, &geo);
+  g_test_message ("zoom %g%s: timeline %g × %g at %g,%g; lanes %.1f px, chrome ×%.2f, legend in %u rows, %u dropped",
+                  screen->zoom, shmviz_timeline_view_get_follow (SHMVIZ_TIMELINE_VIEW (view)) ? "" : ", scrolled back",
+                  bounds.size.width, bounds.size.height, bounds.origin.x, bounds.origin.y, geo.lane_h,
+                  geo.chrome, geo.n_legend_rows, geo.n_legend_dropped);
+  on_view = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (view), gtk_widget_get_height (view));
+  lanes = geo.plot;
+  lanes.size.height = MIN (lanes.size.height, 4 * geo.lane_h);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const ShmvizTimelineLabel *l = &g_array_index (labels, ShmvizTimelineLabel, i);
+      graphene_rect_t u;
+
+      graphene_rect_union (&on_view, &l->rect, &u);
+      if (u.size.width > on_view.size.width + 0.01f || u.size.height > on_view.size.height + 0.01f)
+        g_error ("“%s” at %g,%g %g × %g runs out of the timeline", l->text, l->rect.origin.x, l->rect.origin.y,
+                 l->rect.size.width, l->rect.size.height);
+      if (l->kind == SHMVIZ_TIMELINE_LABEL_LEGEND)
+        {
+          n_legend++;
+          g_assert_false (graphene_rect_intersection (&l->rect, &geo.follow, NULL));
+          g_assert_false (graphene_rect_intersection (&l->rect, &lanes, NULL));
+          for (guint j = 0; j < i; j++)
+            if (g_array_index (labels, ShmvizTimelineLabel, j).kind == SHMVIZ_TIMELINE_LABEL_LEGEND)
+              g_assert_false (graphene_rect_intersection (&l->rect, &g_array_index (labels, ShmvizTimelineLabel, j).rect,
+                                                          NULL));
+        }
+      else if (l->kind == SHMVIZ_TIMELINE_LABEL_LANE)
+        {
+          n_names++;
+          g_assert_cmpint (l->px, >=, screen->zoom >= 2 ? 13 : 8);
+          g_assert_cmpfloat (l->rect.size.height, <=, l->lanes.size.height);
+          g_assert_cmpfloat (l->rect.origin.y, >=, l->lanes.origin.y - 0.01f);
+          g_assert_cmpfloat (l->rect.origin.y + l->rect.size.height, <=,
+                             l->lanes.origin.y + l->lanes.size.height + 0.01f);
+        }
+    }
+  g_assert_cmpuint (n_legend, ==, 7);
+  g_assert_cmpuint (n_names, ==, 4);
+  if (!shmviz_timeline_view_get_follow (SHMVIZ_TIMELINE_VIEW (view)))
+    {
+      graphene_rect_t button;
+
+      /* The button is where the view says, and that is off the lanes. */
+      g_assert_true (gtk_widget_compute_bounds (gtk_widget_get_first_child (view), view, &button));
+      g_assert_true (graphene_rect_equal (&button, &geo.follow));
+      g_assert_false (graphene_rect_intersection (&geo.follow, &lanes, NULL));
+    }
+}
+
+/* The timeline tab in presentation mode, where the bottom pane is short
+ * (200–300 px at 300 %), with races so its anomaly marks show: every
+ * legend entry inside the view, none under another or the follow button
+ * or over the lanes, and the four lanes tall enough that their names fit
+ * them.  Zoomed, the names are at least the legend's 13 px of 100 %; at
+ * 100 % the pane is 140 px and the view keeps its look there (axis and
+ * legend at their size), which leaves 11 px names, so only fitting counts. */
+static void
+test_presentation_timeline (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const Screen *screen = data;
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  ShmvizPresentation *presentation = SHMVIZ_PRESENTATION (ui_test_find_widget (window, SHMVIZ_TYPE_PRESENTATION));
+  AdwViewStack *stack = ADW_VIEW_STACK (ui_test_find_widget (window, ADW_TYPE_VIEW_STACK));
+  GtkWidget *view = ui_test_find_widget (window, SHMVIZ_TYPE_TIMELINE_VIEW);
+  g_autofree char *name = g_strdup_printf ("shmviz-presentation-%d-timeline.png", (int) (screen->zoom * 100 + 0.5));
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (presentation);
+  g_assert_nonnull (view);
+  g_settings_set_double (fixture->settings, "zoom", screen->zoom);
+  g_settings_set_string (fixture->settings, "palette", "high-contrast");
+  g_settings_set_string (fixture->settings, "sync-mode", "off");
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "show-sidebar", g_variant_new_boolean (FALSE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
+  g_assert_true (shmviz_presentation_get_active (presentation));
+  adw_view_stack_set_visible_child_name (stack, "timeline");
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_anomalies), fixture, 20000));
+  ui_test_spin_for (1500);
+  g_free (save_png (window, name));
+
+  check_timeline_labels (view, window, screen);
+  /* Scrolled back: the follow button shows, over neither legend nor lanes. */
+  shmviz_timeline_view_set_follow (SHMVIZ_TIMELINE_VIEW (view), FALSE);
+  ui_test_spin_for (300);
+  g_assert_true (gtk_widget_get_mapped (gtk_widget_get_first_child (view)));
+  check_timeline_labels (view, window, screen);
+  name[strlen (name) - 4] = '\0';
+  {
+    g_autofree char *back = g_strconcat (name, "-back.png", NULL);
+
+    g_free (save_png (window, back));
+  }
+  g_assert_true (gtk_widget_compute_bounds (view, window, &bounds));
+  /* And the pane did not grow the page past the screen for it. */
+  {
+    GtkWidget *scroller = ui_test_find_widget (GTK_WIDGET (presentation), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), <=, gtk_adjustment_get_page_size (vadj));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (window));
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (presentation), "presentation.toggle", NULL));
+  g_assert_false (shmviz_presentation_get_active (presentation));
+}
+
 /* Not presenting, at the size the window opens at: no scroller to lean
  * on, so the window must not grow past the screen it was given. */
 static void
@@ -650,6 +771,12 @@ main (int   argc,
               fixture_setup, test_presentation, fixture_teardown);
   g_test_add ("/ui/classroom/presentation-100", Fixture, &projector_100,
               fixture_setup, test_presentation, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-timeline-300", Fixture, &projector_300,
+              fixture_setup, test_presentation_timeline, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-timeline-200", Fixture, &projector_200,
+              fixture_setup, test_presentation_timeline, fixture_teardown);
+  g_test_add ("/ui/classroom/presentation-timeline-100", Fixture, &projector_100,
+              fixture_setup, test_presentation_timeline, fixture_teardown);
   g_test_add ("/ui/classroom/default-window-fits", Fixture, &default_window,
               fixture_setup, test_default_window_fits, fixture_teardown);
   g_test_add ("/ui/classroom/scheduler", Fixture, NULL,
