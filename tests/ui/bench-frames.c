@@ -5,7 +5,10 @@
  * without its header bar, sidebar, race log and totals, and without
  * worker processes: the engine's own cost is measured by build-aux/bench),
  * fed a synthetic model that changes every frame, at 8/256/4096 slots and
- * 2/16/128 processes.  Every frame is a whole-window frame: GTK renders the
+ * 2/16/128 processes, then with anomaly flashes that never end (marked
+ * `!`: all 8 of 8 slots, and 16 of 256, read empty again and again, as in
+ * a race window without synchronization; BENCH_ONLY=flash-8x2 or
+ * flash-256x16).  Every frame is a whole-window frame: GTK renders the
  * window's damage, and the figures include layout, snapshot and the cairo
  * renderer's drawing.  Prints, per configuration, the median and 99th
  * percentile of the interval between frames (from the frame clock) and of
@@ -49,6 +52,8 @@ typedef struct {
   guint in, out, count;
   guint64 ts;
   guint64 *seq;
+  guint flash_stride;   /* 0: no storm; else every that many slots flash */
+  gint64 *next_flash;   /* n_slots: when each flashing slot flashes again */
   gboolean feeding;
   UiTestFrames frames;
 } Bench;
@@ -119,6 +124,20 @@ feed_one_frame (Bench *b)
       if (evs[i].kind == SHMVIZ_EV_READ_SLOT && evs[i].slot < b->snap.n_slots)
         evs[i].item = evs[i].other = b->snap.slots[evs[i].slot].item;
   }
+  /* A race window all the time: the flashing slots read empty by the
+   * first consumer, each again just after its flash ended, staggered so
+   * that every phase of the flash is on screen at once. */
+  if (b->flash_stride > 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      for (guint s = 0; s < b->n_slots; s += b->flash_stride)
+        if (now >= b->next_flash[s])
+          {
+            emit (b, b->n_producers, SHMVIZ_EV_READ_SLOT, SHMVIZ_SLOT_EMPTY, s, 0, 0);
+            b->next_flash[s] = now + 2050 * G_TIME_SPAN_MILLISECOND;
+          }
+    }
   shmviz_model_fold (b->model, (const ShmvizEvent *) b->events->data, b->events->len);
 }
 
@@ -222,6 +241,7 @@ static void
 run_config (Bench *b,
             guint  n_slots,
             guint  n_procs,
+            guint  flash_stride,
             guint  seconds)
 {
   ShmvizScenario sc;
@@ -239,6 +259,11 @@ run_config (Bench *b,
   b->in = b->out = b->count = 0;
   g_free (b->seq);
   b->seq = g_new0 (guint64, n_procs);
+  b->flash_stride = flash_stride;
+  g_free (b->next_flash);
+  b->next_flash = g_new0 (gint64, n_slots);
+  for (guint s = 0; flash_stride > 0 && s < n_slots; s += flash_stride)
+    b->next_flash[s] = g_get_monotonic_time () + (gint64) s * 2000 * G_TIME_SPAN_MILLISECOND / n_slots;
 
   g_array_set_size (b->events, 0);
   for (guint p = 0; p < n_procs; p++)
@@ -256,7 +281,8 @@ run_config (Bench *b,
   run_for (seconds * 1000);
   b->feeding = FALSE;
   {
-    g_autofree char *name = g_strdup_printf ("bench-%ux%u.png", n_slots, n_procs);
+    g_autofree char *name = flash_stride > 0 ? g_strdup_printf ("bench-flash-%ux%u.png", n_slots, n_procs)
+                                             : g_strdup_printf ("bench-%ux%u.png", n_slots, n_procs);
 
     save_png (b, name);
   }
@@ -264,8 +290,8 @@ run_config (Bench *b,
   ui_test_percentiles (b->frames.intervals, &im, &ip);
   ui_test_percentiles (b->frames.paints, &pm, &pp);
   ui_test_percentiles (b->frames.paint_cpu, &cm, &cp);
-  g_print ("%6u %6u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, n_procs, b->frames.paints->len,
-           im, ip, pm, pp, cm, cp);
+  g_print ("%6u%c%5u %7u %10.2f %10.2f %10.2f %10.2f %9.2f %9.2f\n", n_slots, flash_stride > 0 ? '!' : ' ', n_procs,
+           b->frames.paints->len, im, ip, pm, pp, cm, cp);
   g_print ("%22s redraw of one whole view (CPU, median of 30): buffer %.2f ms, processes %.2f ms, timeline %.2f ms\n",
            "", redraw_ms (b->buffer), redraw_ms (b->procs), redraw_ms (b->timeline));
 }
@@ -291,6 +317,9 @@ main (int   argc,
 {
   static const guint slots[] = { 8, 256, 4096 };
   static const guint procs[] = { 2, 16, 128 };
+  /* Anomaly flashes without end (synchronization off, a race window):
+   * all 8 slots, and every 16th of 256 (as many as get the full picture). */
+  static const struct { guint slots, procs, stride; } storms[] = { { 8, 2, 1 }, { 256, 16, 16 } };
   Bench b = { 0 };
   GtkWidget *paned, *top;
   GdkFrameClock *clock;
@@ -355,8 +384,18 @@ main (int   argc,
           g_snprintf (name, sizeof name, "%ux%u", slots[i], procs[j]);
           if (only != NULL && !g_strv_contains ((const char * const *) only, name))
             continue;
-          run_config (&b, slots[i], procs[j], seconds);
+          run_config (&b, slots[i], procs[j], 0, seconds);
         }
+    for (guint i = 0; i < G_N_ELEMENTS (storms); i++)
+      {
+        char name[32];
+
+        /* BENCH_ONLY=flash-8x2 runs one of them. */
+        g_snprintf (name, sizeof name, "flash-%ux%u", storms[i].slots, storms[i].procs);
+        if (only != NULL && !g_strv_contains ((const char * const *) only, name))
+          continue;
+        run_config (&b, storms[i].slots, storms[i].procs, storms[i].stride, seconds);
+      }
 
     /* Paused: nothing is fed and the window's own tick is gone, as when the
      * app pauses; flashes and flights end on their own. */
@@ -383,5 +422,6 @@ main (int   argc,
   ui_test_frames_clear (&b.frames);
   g_rand_free (b.rand);
   g_free (b.seq);
+  g_free (b.next_flash);
   return 0;
 }

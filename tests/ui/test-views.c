@@ -18,7 +18,7 @@
 #include "shmviz-buffer-view-private.h"
 #include "shmviz-palette.h"
 #include "shmviz-process-view-private.h"
-#include "shmviz-timeline-view.h"
+#include "shmviz-timeline-view-private.h"
 
 /* Stream builder ------------------------------------------------------- */
 
@@ -526,6 +526,129 @@ test_buffer_view_short (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* Opaque pixels within 3 of @c per channel in rows @y0 to @y1 of @pixels
+ * (as gdk_texture_download() gives them), and how many of those rows'
+ * pixels differ from @other at all when it is given. */
+static guint
+count_rows (const guchar  *pixels,
+            const guchar  *other,
+            int            w,
+            int            y0,
+            int            y1,
+            const GdkRGBA *c)
+{
+  int want[3] = { 0, 0, 0 };
+  guint n = 0;
+
+  if (c != NULL)
+    {
+      want[0] = (int) (c->blue * 255 + 0.5f);
+      want[1] = (int) (c->green * 255 + 0.5f);
+      want[2] = (int) (c->red * 255 + 0.5f);
+    }
+  for (int y = y0; y < y1; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *px = pixels + ((gsize) y * w + x) * 4;
+
+        if (other != NULL)
+          n += memcmp (px, other + ((gsize) y * w + x) * 4, 4) != 0;
+        else if (px[3] == 255 && ABS (px[0] - want[0]) <= 3 && ABS (px[1] - want[1]) <= 3 &&
+                 ABS (px[2] - want[2]) <= 3)
+          n++;
+      }
+  return n;
+}
+
+/* Anomaly flashes, drawn from pictures: slot 0 (the top of the ring) reads
+ * empty and slot 4 (the bottom) loses an item.  Drawn right away, each
+ * flash is at its start (full strength, the ripple still at the outline):
+ * its wash, outline and warning mark are there in the kind's colour, at
+ * that slot and nowhere else, and once the flashes are over they are gone. */
+static void
+test_buffer_flashes (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot calm, snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  GtkWidget *window;
+  g_autofree guchar *flashing = NULL;
+  g_autofree guchar *after = NULL;
+  const GdkRGBA *empty = shmviz_palette_anomaly ("default", SHMVIZ_ANOMALY_EMPTY_READ);
+  const GdkRGBA *lost = shmviz_palette_anomaly ("default", SHMVIZ_ANOMALY_LOST);
+  Stream s;
+  int w, h;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 8, 4, 2);
+  /* P1's items only: P2's are drawn in the colour of an empty read. */
+  for (guint i = 0; i < 5; i++)
+    produce (&s, 0, i + 1, TRUE, i, SHMVIZ_SLOT_EMPTY, 0);
+  consume (&s, 2, 0, SHMVIZ_ITEM_ID (0, 1));
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  take_snapshot (model, &calm);
+  g_assert_cmpuint (calm.slots[0].flash, ==, 0);
+  g_assert_cmpuint (calm.slots[4].flash, ==, 0);
+
+  window = show_in_window (view, 900, 640);
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (view), &calm);
+  iterate (300);
+
+  /* C2 reads slot 0 again without waiting: empty.  P2 writes over slot 4
+   * unlocked: P1#5 is lost. */
+  g_array_set_size (s.events, 0);
+  emit (&s, 3, SHMVIZ_EV_READ_INDEX, 1, 0, 0, 0, 0);
+  emit (&s, 3, SHMVIZ_EV_READ_SLOT, SHMVIZ_SLOT_EMPTY, 0, 0, 0, 0);
+  emit (&s, 3, SHMVIZ_EV_POST, SHMVIZ_SEM_MUTEX, 0, 0, 0, 0);
+  produce (&s, 1, 1, FALSE, 4, SHMVIZ_SLOT_FULL, SHMVIZ_ITEM_ID (0, 5));
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+  g_assert_cmpuint (snap.slots[0].flash, ==, SHMVIZ_ANOMALY_EMPTY_READ + 1);
+  g_assert_cmpuint (snap.slots[4].flash, ==, SHMVIZ_ANOMALY_LOST + 1);
+  g_assert_false (gdk_rgba_equal (empty, lost));
+
+  shmviz_buffer_view_set_snapshot (SHMVIZ_BUFFER_VIEW (view), &snap);
+  /* A frame or two in: 1 % of a flash. */
+  iterate (20);
+  flashing = render_pixels (view);
+  g_assert_cmpuint (render_to_png (view, "view-buffer-flashes.png"), >, 40);
+  /* Longer than a flash. */
+  iterate (2400);
+  after = render_pixels (view);
+  render_to_png (view, "view-buffer-flashes-over.png");
+
+  w = gtk_widget_get_width (view);
+  h = gtk_widget_get_height (view);
+  /* Slot 0's flash in its colour, in the top half only; slot 4's in the
+   * bottom half only: the mark at least (the outline too at full
+   * strength).  (A wash may tint cells of the other's colour: fewer of
+   * them, not more.) */
+  g_assert_cmpuint (count_rows (flashing, NULL, w, 0, h / 2, empty), >,
+                    count_rows (after, NULL, w, 0, h / 2, empty) + 400);
+  g_assert_cmpuint (count_rows (flashing, NULL, w, h / 2, h, empty), <=, count_rows (after, NULL, w, h / 2, h, empty));
+  g_assert_cmpuint (count_rows (flashing, NULL, w, h / 2, h, lost), >,
+                    count_rows (after, NULL, w, h / 2, h, lost) + 400);
+  g_assert_cmpuint (count_rows (flashing, NULL, w, 0, h / 2, lost), <=, count_rows (after, NULL, w, 0, h / 2, lost));
+  /* The wash over the slot as well: far more changed than the outline. */
+  g_assert_cmpuint (count_rows (flashing, after, w, 0, h / 2, NULL), >, 8000);
+  g_assert_cmpuint (count_rows (flashing, after, w, h / 2, h, NULL), >, 8000);
+  /* Nothing at the slots on either side (2 and 6, halfway down). */
+  for (int y = h * 2 / 5; y < h * 3 / 5; y++)
+    for (int x = 0; x < w; x++)
+      if (x < w * 3 / 10 || x > w * 7 / 10)
+        g_assert_cmpmem (flashing + ((gsize) y * w + x) * 4, 4, after + ((gsize) y * w + x) * 4, 4);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&calm);
+  shmviz_snapshot_clear (&snap);
+}
+
 /* 4096 slots, mostly full: cells shrink, labels hide, and it still draws. */
 static void
 test_buffer_view_large (void)
@@ -897,6 +1020,207 @@ test_timeline_view (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* graphene_rect_contains_rect() compares a union it recomputes, which
+ * float rounding can set off by a hair. */
+static gboolean
+rect_inside (const graphene_rect_t *outer,
+             const graphene_rect_t *inner)
+{
+  return inner->origin.x >= outer->origin.x - 0.01f && inner->origin.y >= outer->origin.y - 0.01f &&
+         inner->origin.x + inner->size.width <= outer->origin.x + outer->size.width + 0.01f &&
+         inner->origin.y + inner->size.height <= outer->origin.y + outer->size.height + 0.01f;
+}
+
+/* The timeline at presentation zooms in a short view (the bottom pane of
+ * a projector at 300 % is 200–300 px): checks what it lays out at @width ×
+ * @height and returns the geometry.  Every legend entry lies inside the
+ * view, off the other entries, the follow button and the lanes; every lane
+ * name inside its lane and the gutter.  With @n_procs lanes that have room
+ * (4 in 200 px) the names must be at least 13 px, the legend's text at
+ * 100 %, and so the lanes at least 13 / 0.62 ≈ 21 px: what a class reads
+ * at the back of the room on the legend it must read on the lanes too,
+ * where the colleague's report saw 10 px lanes and 8 px names. */
+static ShmvizTimelineGeometry
+check_timeline_layout (ShmvizTimelineView *tv,
+                       int                 width,
+                       int                 height,
+                       guint               n_procs)
+{
+  ShmvizTimelineGeometry geo;
+  g_autoptr(GArray) labels = shmviz_timeline_view_get_labels (tv, width, height, &geo);
+  graphene_rect_t view = GRAPHENE_RECT_INIT (0, 0, width, height);
+  graphene_rect_t lanes = GRAPHENE_RECT_INIT (geo.plot.origin.x, geo.plot.origin.y, geo.plot.size.width,
+                                              geo.lane_h * n_procs);
+  guint n_legend = 0, n_names = 0, n_groups = 0;
+  int name_px = 0;
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const ShmvizTimelineLabel *l = &g_array_index (labels, ShmvizTimelineLabel, i);
+
+      if (!rect_inside (&view, &l->rect))
+        g_error ("zoom %g, %d × %d: “%s” at %g,%g %g × %g runs out of the view", shmviz_timeline_view_get_zoom (tv),
+                 width, height, l->text, l->rect.origin.x, l->rect.origin.y, l->rect.size.width, l->rect.size.height);
+      g_assert_cmpfloat (l->rect.size.width, >, 0);
+      g_assert_cmpint (l->px, >=, 8);
+      if (l->kind == SHMVIZ_TIMELINE_LABEL_LEGEND)
+        {
+          n_legend++;
+          if (graphene_rect_intersection (&l->rect, &geo.follow, NULL))
+            g_error ("zoom %g, %d × %d: the follow button covers “%s”", shmviz_timeline_view_get_zoom (tv),
+                     width, height, l->text);
+          if (graphene_rect_intersection (&l->rect, &lanes, NULL))
+            g_error ("zoom %g, %d × %d: “%s” is over the lanes", shmviz_timeline_view_get_zoom (tv),
+                     width, height, l->text);
+          for (guint j = 0; j < i; j++)
+            {
+              const ShmvizTimelineLabel *o = &g_array_index (labels, ShmvizTimelineLabel, j);
+
+              if (o->kind == SHMVIZ_TIMELINE_LABEL_LEGEND && graphene_rect_intersection (&l->rect, &o->rect, NULL))
+                g_error ("zoom %g, %d × %d: “%s” and “%s” overlap", shmviz_timeline_view_get_zoom (tv), width,
+                         height, l->text, o->text);
+            }
+        }
+      else
+        {
+          /* A name lies in the lanes it names, in the gutter. */
+          if (!rect_inside (&l->lanes, &l->rect) || l->rect.origin.x + l->rect.size.width >
+              geo.plot.origin.x)
+            g_error ("zoom %g, %d × %d: “%s” (%d px) at %g,%g %g × %g does not fit its lanes at %g,%g %g × %g",
+                     shmviz_timeline_view_get_zoom (tv), width, height, l->text, l->px, l->rect.origin.x,
+                     l->rect.origin.y, l->rect.size.width, l->rect.size.height, l->lanes.origin.x,
+                     l->lanes.origin.y, l->lanes.size.width, l->lanes.size.height);
+          if (l->kind == SHMVIZ_TIMELINE_LABEL_LANE)
+            {
+              n_names++;
+              name_px = l->px;
+            }
+          else
+            n_groups++;
+        }
+    }
+  g_test_message ("zoom %g, %d × %d%s: chrome ×%.2f, lanes %.1f px, names %d px, legend %u in %u rows (%u dropped)",
+                  shmviz_timeline_view_get_zoom (tv), width, height,
+                  shmviz_timeline_view_get_follow (tv) ? "" : ", scrolled back", geo.chrome, geo.lane_h, name_px, n_legend,
+                  geo.n_legend_rows, geo.n_legend_dropped);
+  g_assert_true (rect_inside (&view, &geo.follow));
+  /* The legend keeps clear of the button even while it is hidden, so it
+   * does not move when the button comes; the lanes, while it shows. */
+  if (!shmviz_timeline_view_get_follow (tv))
+    g_assert_false (graphene_rect_intersection (&geo.follow, &lanes, NULL));
+  g_assert_cmpuint (n_legend + geo.n_legend_dropped, ==, 7);
+  /* Wider than the view's floor at 300 %: room for all of it. */
+  if (width >= 900)
+    g_assert_cmpuint (geo.n_legend_dropped, ==, 0);
+  if (n_procs <= 4)
+    {
+      g_assert_cmpuint (n_names, ==, n_procs);
+      g_assert_cmpint (name_px, >=, 13);
+      g_assert_cmpfloat (geo.lane_h, >=, 21);
+    }
+  else
+    /* Too many for names: the blocks of lanes say whose they are. */
+    g_assert_cmpuint (n_names + n_groups, >, 0);
+  return geo;
+}
+
+static void
+test_timeline_zoomed (void)
+{
+  static const int heights[] = { 200, 300, 480 };
+  static const int widths[] = { 1920, 1000 };
+  g_autoptr(ShmvizModel) model = make_race_model ();
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_timeline_view_new ();
+  ShmvizTimelineView *tv = SHMVIZ_TIMELINE_VIEW (view);
+  GtkWidget *window;
+
+  take_snapshot (model, &snap);
+  shmviz_timeline_view_set_model (tv, model);
+  shmviz_timeline_view_set_palette (tv, "high-contrast");
+  shmviz_timeline_view_set_span_ns (tv, G_GUINT64_CONSTANT (400000000));
+  shmviz_timeline_view_set_snapshot (tv, &snap);
+  /* Following, and scrolled back with the follow button showing. */
+  for (int follow = 1; follow >= 0; follow--)
+    for (double zoom = 1; zoom <= 3; zoom++)
+      {
+        shmviz_timeline_view_set_follow (tv, follow);
+        shmviz_timeline_view_set_zoom (tv, zoom);
+        for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+          for (guint h = 0; h < G_N_ELEMENTS (heights); h++)
+            check_timeline_layout (tv, widths[w], heights[h], 4);
+      }
+  shmviz_timeline_view_set_follow (tv, TRUE);
+
+  /* As drawn: the bottom pane of a projector at 300 %, scrolled back so
+   * the follow button shows; it sits where the layout says. */
+  window = show_in_window (view, 1920, 300);
+  iterate (100);
+  g_assert_true (emit_scroll (view, 3.0));
+  iterate (100);
+  {
+    ShmvizTimelineGeometry geo = check_timeline_layout (tv, gtk_widget_get_width (view),
+                                                        gtk_widget_get_height (view), 4);
+    GtkWidget *button = gtk_widget_get_first_child (view);
+    graphene_rect_t bounds;
+
+    g_assert_true (GTK_IS_BUTTON (button));
+    g_assert_true (gtk_widget_get_mapped (button));
+    g_assert_true (gtk_widget_compute_bounds (button, view, &bounds));
+    g_assert_true (graphene_rect_equal (&bounds, &geo.follow));
+  }
+  g_assert_cmpuint (render_to_png (view, "view-timeline-300-short.png"), >, 20);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 242);
+  iterate (300);
+  check_timeline_layout (tv, gtk_widget_get_width (view), gtk_widget_get_height (view), 4);
+  g_assert_cmpuint (render_to_png (view, "view-timeline-300-narrow.png"), >, 20);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
+/* 128 processes at 300 % in a short view: lanes of a pixel or two, no
+ * names, and still nothing of the legend runs off. */
+static void
+test_timeline_zoomed_many (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_timeline_view_new ();
+  ShmvizTimelineView *tv = SHMVIZ_TIMELINE_VIEW (view);
+  GtkWidget *window;
+  Stream s;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_producers = 64;
+  sc.n_consumers = 64;
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+  stream_init (&s, 8, 128, 64);
+  for (guint p = 0; p < 64; p++)
+    produce (&s, p, 1, TRUE, p % 8, SHMVIZ_SLOT_EMPTY, 0);
+  shmviz_model_fold (model, (const ShmvizEvent *) s.events->data, s.events->len);
+  g_array_unref (s.events);
+  take_snapshot (model, &snap);
+  g_assert_cmpuint (snap.n_procs, ==, 128);
+  shmviz_timeline_view_set_model (tv, model);
+  shmviz_timeline_view_set_snapshot (tv, &snap);
+  for (double zoom = 1; zoom <= 3; zoom++)
+    {
+      shmviz_timeline_view_set_zoom (tv, zoom);
+      for (int h = 200; h <= 480; h += 140)
+        check_timeline_layout (tv, 1920, h, 128);
+    }
+  window = show_in_window (view, 1920, 300);
+  iterate (100);
+  check_timeline_layout (tv, gtk_widget_get_width (view), gtk_widget_get_height (view), 128);
+  g_assert_cmpuint (render_to_png (view, "view-timeline-300-128.png"), >, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
 /* The views keep their own copy: the caller may reuse or free the
  * snapshot right after handing it over. */
 /* The timeline keeps its lanes across frames and adds only what is new:
@@ -1033,6 +1357,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/buffer", test_buffer_view);
   g_test_add_func ("/ui/views/buffer-4096", test_buffer_view_large);
   g_test_add_func ("/ui/views/buffer-short", test_buffer_view_short);
+  g_test_add_func ("/ui/views/buffer-flashes", test_buffer_flashes);
   g_test_add_func ("/ui/views/buffer-tags", test_buffer_tags);
   g_test_add_func ("/ui/views/processes", test_process_view);
   g_test_add_func ("/ui/views/processes-deadlock", test_process_view_deadlock);
@@ -1040,6 +1365,8 @@ main (int   argc,
   g_test_add_func ("/ui/views/processes-128", test_process_view_many);
   g_test_add_func ("/ui/views/timeline", test_timeline_view);
   g_test_add_func ("/ui/views/timeline-incremental", test_timeline_incremental);
+  g_test_add_func ("/ui/views/timeline-zoomed", test_timeline_zoomed);
+  g_test_add_func ("/ui/views/timeline-zoomed-128", test_timeline_zoomed_many);
   g_test_add_func ("/ui/views/snapshot-ownership", test_snapshot_ownership);
 
   return g_test_run ();
