@@ -492,8 +492,8 @@ update_accessible (ShmvizBufferView *self)
   if (self->focused >= 0 && (guint) self->focused < self->n_slots)
     desc = shmviz_buffer_view_describe_slot (self, self->focused);
   else
-    desc = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u slot, %u full", "%u slots, %u full", self->n_slots),
-                            self->n_slots, self->count);
+    desc = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u slot, %d full", "%u slots, %d full", self->n_slots),
+                            self->n_slots, (gint) self->count);
 
   if (g_strcmp0 (desc, self->description) == 0)
     return;
@@ -968,7 +968,9 @@ collect_pointer_labels (ShmvizBufferView *self,
           int small = (int) MAX (MIN_LABEL_PX, MIN (big * 0.35f, z (self, 16)));
           char num[32], of[64];
 
-          g_snprintf (num, sizeof num, "%u", self->count);
+          /* Signed, as the workers' int is: a racy count can drop below
+           * zero, and the race log says so in the same words. */
+          g_snprintf (num, sizeof num, "%d", (gint) self->count);
           /* Translators: under the count in the middle of the ring, "of 8" */
           g_snprintf (of, sizeof of, _("of %u"), self->n_slots);
           add_label (self, labels, SHMVIZ_BUFFER_LABEL_COUNT, _("count"), small, FALSE, self->cx,
@@ -1005,7 +1007,7 @@ collect_pointer_labels (ShmvizBufferView *self,
         }
 
       /* Translators: caption over the row layout */
-      g_snprintf (caption, sizeof caption, _("in %u · out %u · count %u of %u"), in, out, self->count,
+      g_snprintf (caption, sizeof caption, _("in %u · out %u · count %d of %u"), in, out, (gint) self->count,
                   self->n_slots);
       /* Between the headings, else under them, smaller when it must. */
       for (int px = (int) z (self, 20); px >= MIN_LABEL_PX; px = smaller (px))

@@ -394,9 +394,9 @@ shmviz_render_frame (cairo_t                   *cr,
 
   /* Semaphores */
   y += 30 * u;
-  sems = g_strdup_printf ("empty = %d    full = %d    mutex = %d    count = %u",
+  sems = g_strdup_printf ("empty = %d    full = %d    mutex = %d    count = %d",
                           snap->sem_value[SHMVIZ_SEM_EMPTY], snap->sem_value[SHMVIZ_SEM_FULL],
-                          snap->sem_value[SHMVIZ_SEM_MUTEX], snap->count);
+                          snap->sem_value[SHMVIZ_SEM_MUTEX], (gint) snap->count);
   set_rgb (cr, fg, 0.85);
   text (cr, sems, 2.2 * u, FALSE, m, y, 0, 0, 0);
 

@@ -526,6 +526,52 @@ test_buffer_view_short (void)
   shmviz_snapshot_clear (&snap);
 }
 
+/* The shared count is the workers' int: without synchronization it can
+ * drift below zero, and the view must say -16 as the race log does, not
+ * 4294967280 (which also ran out of the ring's middle), in the ring and in
+ * the row layout's caption. */
+static void
+test_buffer_view_negative_count (void)
+{
+  ShmvizScenario sc;
+  g_autoptr(ShmvizModel) model = NULL;
+  ShmvizSnapshot snap;
+  GtkWidget *view = shmviz_buffer_view_new ();
+  ShmvizBufferView *bv = SHMVIZ_BUFFER_VIEW (view);
+  GtkWidget *window;
+
+  shmviz_scenario_init_default (&sc);
+  sc.n_slots = 8;
+  model = shmviz_model_new (&sc);
+  take_snapshot (model, &snap);
+  snap.count = (guint) -16;
+
+  window = show_in_window (view, 700, 500);
+  shmviz_buffer_view_set_snapshot (bv, &snap);
+  for (guint layout = 0; layout < 2; layout++)
+    {
+      g_autoptr(GArray) labels = NULL;
+      gboolean seen = FALSE;
+
+      g_object_set (view, "layout", layout == 0 ? "ring" : "row", NULL);
+      iterate (200);
+      labels = shmviz_buffer_view_get_labels (bv);
+      for (guint i = 0; i < labels->len; i++)
+        {
+          const ShmvizBufferLabel *l = &g_array_index (labels, ShmvizBufferLabel, i);
+
+          g_assert_null (strstr (l->text, "4294967280"));
+          if ((layout == 0 && l->kind == SHMVIZ_BUFFER_LABEL_COUNT && g_str_equal (l->text, "-16")) ||
+              (layout == 1 && l->kind == SHMVIZ_BUFFER_LABEL_CAPTION && strstr (l->text, "count -16 of 8")))
+            seen = TRUE;
+        }
+      g_assert_true (seen);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  shmviz_snapshot_clear (&snap);
+}
+
 /* Opaque pixels within 3 of @c per channel in rows @y0 to @y1 of @pixels
  * (as gdk_texture_download() gives them), and how many of those rows'
  * pixels differ from @other at all when it is given. */
@@ -1357,6 +1403,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/buffer", test_buffer_view);
   g_test_add_func ("/ui/views/buffer-4096", test_buffer_view_large);
   g_test_add_func ("/ui/views/buffer-short", test_buffer_view_short);
+  g_test_add_func ("/ui/views/buffer-negative-count", test_buffer_view_negative_count);
   g_test_add_func ("/ui/views/buffer-flashes", test_buffer_flashes);
   g_test_add_func ("/ui/views/buffer-tags", test_buffer_tags);
   g_test_add_func ("/ui/views/processes", test_process_view);
