@@ -645,6 +645,25 @@ is_free (ShmvizBufferView      *self,
   return TRUE;
 }
 
+/* A heading over a side band, centred on @x but kept inside the view: a
+ * translation can be wider than the band (German “Verbraucher” ran
+ * off the right edge). */
+static void
+add_heading (ShmvizBufferView *self,
+             GArray           *labels,
+             const char       *text,
+             int               px,
+             float             x)
+{
+  float gap = z (self, 2);
+  int tw;
+
+  shmviz_text_cache_measure (self->text, text, px, FALSE, &tw, NULL);
+  x = MAX (x, gap + tw / 2.0f);
+  x = MIN (x, self->geo_width - gap - tw / 2.0f);
+  add_label (self, labels, SHMVIZ_BUFFER_LABEL_HEADING, text, px, FALSE, x, z (self, 8), 0.0f, NULL);
+}
+
 /* Headings and process chips: producers left, consumers right. */
 static void
 collect_static_labels (ShmvizBufferView *self,
@@ -659,10 +678,8 @@ collect_static_labels (ShmvizBufferView *self,
   if (self->n_procs == 0)
     return;
 
-  add_label (self, labels, SHMVIZ_BUFFER_LABEL_HEADING, _("producers"), head_px, FALSE, band / 2 + z (self, 4),
-             z (self, 8), 0.0f, NULL);
-  add_label (self, labels, SHMVIZ_BUFFER_LABEL_HEADING, _("consumers"), head_px, FALSE,
-             w - band / 2 - z (self, 4), z (self, 8), 0.0f, NULL);
+  add_heading (self, labels, _("producers"), head_px, band / 2 + z (self, 4));
+  add_heading (self, labels, _("consumers"), head_px, w - band / 2 - z (self, 4));
   for (guint side = 0; side < 2; side++)
     {
       guint count = side == 0 ? self->n_producers : n_consumers;

@@ -10,7 +10,9 @@
 #include <locale.h>
 
 #include "shmviz-application.h"
+#include "shmviz-buffer-view-private.h"
 #include "shmviz-window.h"
+#include "ui-test.h"
 
 static GtkApplication *app;
 
@@ -81,6 +83,32 @@ test_german_window (void)
   g_assert_false (has_text (texts, "_Synchronization"));
   g_assert_true (has_text (texts, _("Produced")));
   g_assert_cmpstr (_("Produced"), !=, "Produced");
+
+  /* German words are longer: the buffer view's headings ("Verbraucher"
+   * over the consumers' band) stay whole inside the view. */
+  {
+    GtkWidget *bv = ui_test_find_widget (GTK_WIDGET (window), SHMVIZ_TYPE_BUFFER_VIEW);
+    g_autoptr(GArray) labels = NULL;
+    int w;
+    guint n_headings = 0;
+
+    g_assert_nonnull (bv);
+    w = gtk_widget_get_width (bv);
+    labels = shmviz_buffer_view_get_labels (SHMVIZ_BUFFER_VIEW (bv));
+    for (guint i = 0; i < labels->len; i++)
+      {
+        const ShmvizBufferLabel *l = &g_array_index (labels, ShmvizBufferLabel, i);
+
+        if (l->kind != SHMVIZ_BUFFER_LABEL_HEADING)
+          continue;
+        n_headings++;
+        g_test_message ("heading “%s”: x %.1f–%.1f of %d", l->text, l->rect.origin.x,
+                        l->rect.origin.x + l->rect.size.width, w);
+        g_assert_cmpfloat (l->rect.origin.x, >=, 0);
+        g_assert_cmpfloat (l->rect.origin.x + l->rect.size.width, <=, w);
+      }
+    g_assert_cmpuint (n_headings, ==, 2);
+  }
 
   save_screenshot (GTK_WIDGET (window), "shmviz-window-de.png");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -751,6 +751,11 @@ check_labels_clear (ShmvizBufferView *bv,
       const ShmvizBufferLabel *a = &g_array_index (labels, ShmvizBufferLabel, i);
 
       n_chips += a->kind == SHMVIZ_BUFFER_LABEL_CHIP;
+      /* Headings too stay whole inside the view, however long their
+       * translation (German “Verbraucher” ran off the right edge). */
+      if (a->kind == SHMVIZ_BUFFER_LABEL_HEADING &&
+          (a->rect.origin.x < 0 || a->rect.origin.x + a->rect.size.width > w))
+        g_error ("heading “%s” runs off the %d-wide view at zoom %g", a->text, w, shmviz_buffer_view_get_zoom (bv));
       if (a->kind != SHMVIZ_BUFFER_LABEL_TAG && a->kind != SHMVIZ_BUFFER_LABEL_CAPTION)
         continue;
       n_tags += a->kind == SHMVIZ_BUFFER_LABEL_TAG;
