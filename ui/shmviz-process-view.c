@@ -1047,12 +1047,22 @@ draw_mutex_panel (ShmvizProcessView     *self,
   else
     {
       float y = top + pl->top_h / 2;
+      int nw, ow;
 
-      px = draw_fit_aligned (self, snapshot, "mutex", pl->title_px, TRUE, tx, y, 0.0f, 0.5f, right - tx, fg, &tw);
+      /* Name and owner shrink together: who holds the lock is the point,
+       * and an owner squeezed into what the name left over drew “held
+       * by P2” at 9 px beside a 30 px “mutex”. */
+      for (px = pl->title_px; px > 9; px--)
+        {
+          shmviz_text_cache_measure (self->text, "mutex", px, TRUE, &nw, NULL);
+          shmviz_text_cache_measure (self->text, text, px, held, &ow, NULL);
+          if (nw + px * 0.5f + ow <= right - tx)
+            break;
+        }
+      px = draw_fit_aligned (self, snapshot, "mutex", px, TRUE, tx, y, 0.0f, 0.5f, right - tx, fg, &tw);
       self->drawn.sem_name = MIN (self->drawn.sem_name, px);
-      tx += tw + pl->title_px * 0.5f;
-      px = draw_fit_aligned (self, snapshot, text, pl->value_px, held, right, y, 1.0f, 0.5f, right - tx, fg,
-                             NULL);
+      tx += tw + px * 0.5f;
+      px = draw_fit_aligned (self, snapshot, text, px, held, right, y, 1.0f, 0.5f, right - tx, fg, NULL);
     }
   self->drawn.mutex_owner = px;
 }

@@ -984,6 +984,22 @@ test_process_view_deadlock (void)
   g_assert_cmpuint (render_to_png (view, "view-processes-deadlock.png"), >, 40);
   check_description (view, "Deadlock: every process is waiting");
 
+  /* At 200 % in the process pane of a 1280 × 800 window the mutex panel
+   * puts its name and owner on one line: “held by P1” shares the room
+   * with “mutex” instead of drawing at 9 px beside it. */
+  {
+    ShmvizProcessTextSizes sizes;
+
+    shmviz_process_view_set_zoom (SHMVIZ_PROCESS_VIEW (view), 2.0);
+    gtk_window_set_default_size (GTK_WINDOW (window), 760, 420);
+    iterate (200);
+    g_assert_cmpuint (render_to_png (view, "view-processes-200-deadlock.png"), >, 40);
+    shmviz_process_view_get_text_sizes (SHMVIZ_PROCESS_VIEW (view), &sizes);
+    g_test_message ("200 %%: card names %d px, mutex name %d, owner %d", sizes.card_name, sizes.sem_name,
+                    sizes.mutex_owner);
+    g_assert_cmpfloat (sizes.mutex_owner, >=, 0.6 * sizes.card_name);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   shmviz_snapshot_clear (&snap);
 }
