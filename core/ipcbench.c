@@ -1,7 +1,9 @@
 /* ipcbench.c — the IPC speed lab: runs each mechanism between two fresh
  * processes, gathers the figures, and says what they mean
  *
- * Each mechanism and size gets one shared object of its own, named
+ * The run goes in rounds, each measuring every mechanism and size once,
+ * so that side-by-side ratios compare runs made at the same time.  Each
+ * repetition of a mechanism and size gets one shared object of its own, named
  * /shmviz-<pid>-bench-<random> and unlinked as soon as it is mapped, that
  * holds the run's control block (plan, measurements, error text) and, for
  * the shared-memory mechanisms, the two rings. The two processes are
@@ -409,45 +411,62 @@ figure (const gdouble *values,
   return f;
 }
 
+/* One mechanism and size over the rounds: a repetition per round. */
+typedef struct {
+  gdouble  mps[SHMVIZ_BENCH_MAX_REPS];
+  gdouble  lat[SHMVIZ_BENCH_MAX_REPS];
+  gdouble  p99[SHMVIZ_BENCH_MAX_REPS];
+  guint    n;
+  gboolean finished;   /* unsupported, or a run failed: no more rounds */
+} RowSamples;
+
 static void
-collect (ShmvizBenchRow *row,
-         const BenchCtl *ctl,
-         guint           reps)
+add_sample (ShmvizBenchRow *row,
+            RowSamples     *samples,
+            const BenchCtl *ctl)
 {
-  gdouble mps[SHMVIZ_BENCH_MAX_REPS], bps[SHMVIZ_BENCH_MAX_REPS];
-  gdouble lat[SHMVIZ_BENCH_MAX_REPS], p99[SHMVIZ_BENCH_MAX_REPS];
-  guint n = 0;
-
-  for (guint r = 0; r < reps; r++)
-    {
-      guint64 dt = ctl->t1_ns[r] - ctl->t0_ns[r];
-
-      if (ctl->t1_ns[r] <= ctl->t0_ns[r])
-        continue;
-      mps[n] = ctl->stream_messages[r] * 1e9 / dt;
-      bps[n] = mps[n] * row->size;
-      lat[n] = ctl->latency_median_ns[r];
-      p99[n] = ctl->latency_p99_ns[r];
-      n++;
-    }
-  row->repetitions = n;
-  row->stream_messages = ctl->stream_messages[0];
-  row->round_trips = ctl->round_trips[0];
-  row->messages_per_second = figure (mps, n);
-  row->bytes_per_second = figure (bps, n);
-  row->latency_ns_median = figure (lat, n);
-  row->latency_ns_p99 = figure (p99, n);
-  row->messages_checked = ctl->checked[0] + ctl->checked[1];
-  row->order_errors = ctl->order_errors[0] + ctl->order_errors[1];
-  row->checksum_errors = ctl->checksum_errors[0] + ctl->checksum_errors[1];
+  /* Counted whether or not the timing is usable: every message checked. */
+  row->messages_checked += ctl->checked[0] + ctl->checked[1];
+  row->order_errors += ctl->order_errors[0] + ctl->order_errors[1];
+  row->checksum_errors += ctl->checksum_errors[0] + ctl->checksum_errors[1];
+  if (ctl->t1_ns[0] <= ctl->t0_ns[0] || samples->n == G_N_ELEMENTS (samples->mps))
+    return;
+  /* Each run sizes itself after its own warm-up: keep the fewest. */
+  if (samples->n == 0 || ctl->stream_messages[0] < row->stream_messages)
+    row->stream_messages = ctl->stream_messages[0];
+  if (samples->n == 0 || ctl->round_trips[0] < row->round_trips)
+    row->round_trips = ctl->round_trips[0];
+  samples->mps[samples->n] = ctl->stream_messages[0] * 1e9 / (ctl->t1_ns[0] - ctl->t0_ns[0]);
+  samples->lat[samples->n] = ctl->latency_median_ns[0];
+  samples->p99[samples->n] = ctl->latency_p99_ns[0];
+  samples->n++;
 }
 
+static void
+finish_row (ShmvizBenchRow   *row,
+            const RowSamples *samples)
+{
+  gdouble bps[SHMVIZ_BENCH_MAX_REPS];
+
+  for (guint i = 0; i < samples->n; i++)
+    bps[i] = samples->mps[i] * row->size;
+  row->repetitions = samples->n;
+  row->messages_per_second = figure (samples->mps, samples->n);
+  row->bytes_per_second = figure (bps, samples->n);
+  row->latency_ns_median = figure (samples->lat, samples->n);
+  row->latency_ns_p99 = figure (samples->p99, samples->n);
+}
+
+/* One repetition of one mechanism and size, in two fresh processes that
+ * warm up first.  A round runs every mechanism once: a VM whose CPUs move
+ * closer or apart during the run then weighs on every mechanism alike,
+ * where one mechanism's repetitions back to back could all fall in a slow
+ * phase and another's in a fast one, and their ratio would measure the VM. */
 static gboolean
-run_one (Runner               *runner,
-         ShmvizBenchMechanism  mechanism,
-         guint                 size,
-         ShmvizBenchRow       *row,
-         GError              **error)
+run_once (Runner           *runner,
+          ShmvizBenchRow   *row,
+          RowSamples       *samples,
+          GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *what = NULL;
@@ -458,26 +477,19 @@ run_one (Runner               *runner,
   guint slots;
   gboolean unsupported = FALSE, ok;
 
-  memset (row, 0, sizeof *row);
-  row->mechanism = mechanism;
-  row->size = size;
-  row->supported = TRUE;
-  row->messages_per_second = row->bytes_per_second = (ShmvizBenchFigure) { NAN, NAN, NAN };
-  row->latency_ns_median = row->latency_ns_p99 = (ShmvizBenchFigure) { NAN, NAN, NAN };
-
-  what = g_strdup_printf ("%s %u B", mechanisms[mechanism].name, size);
+  what = g_strdup_printf ("%s %u B", mechanisms[row->mechanism].name, row->size);
   report (runner, 0, what);
 
-  ring_bytes = bench_channel_shm_bytes (mechanism, size, &slots);
+  ring_bytes = bench_channel_shm_bytes (row->mechanism, row->size, &slots);
   ctl = map_run (ring_bytes, &total, error);
   if (!ctl)
     return FALSE;
-  ctl->repetitions = runner->config->repetitions;
+  ctl->repetitions = 1;
   ctl->n_cpus = runner->n_cpus;
   ctl->stream_seconds = runner->config->stream_seconds;
   ctl->pingpong_seconds = runner->config->pingpong_seconds;
 
-  if (!bench_channel_open (&channel, mechanism, size, (guint8 *) ctl + sizeof (BenchCtl),
+  if (!bench_channel_open (&channel, row->mechanism, row->size, (guint8 *) ctl + sizeof (BenchCtl),
                            ring_bytes, runner->n_cpus, &unsupported, &local_error))
     {
       munmap (ctl, total);
@@ -488,27 +500,30 @@ run_one (Runner               *runner,
         }
       row->supported = FALSE;
       row->note = g_strdup (local_error->message);
+      samples->finished = TRUE;
       return TRUE;
     }
 
   ok = run_pair (runner, ctl, &channel, 0, what, &failure, error);
   if (ok)
     {
-      collect (row, ctl, runner->config->repetitions);
+      add_sample (row, samples, ctl);
       if (failure)
         {
           row->failed = TRUE;
           row->note = g_steal_pointer (&failure);
+          samples->finished = TRUE;
         }
     }
   munmap (ctl, total);
   return ok;
 }
 
+/* Stores NAN in *handoff_ns when the run failed. */
 static gboolean
-measure_handoff (Runner             *runner,
-                 ShmvizBenchResult  *result,
-                 GError            **error)
+measure_handoff (Runner   *runner,
+                 gdouble  *handoff_ns,
+                 GError  **error)
 {
   g_autofree char *failure = NULL;
   gboolean quick = runner->config->stream_seconds < 0.1;
@@ -520,7 +535,7 @@ measure_handoff (Runner             *runner,
   if (!ctl)
     return FALSE;
   ok = run_pair (runner, ctl, NULL, quick ? 20000 : 200000, "cache line", &failure, error);
-  result->cacheline_handoff_ns = ok && !failure ? ctl->handoff_ns : NAN;
+  *handoff_ns = ok && !failure ? ctl->handoff_ns : NAN;
   munmap (ctl, total);
   return ok;
 }
@@ -615,6 +630,9 @@ shmviz_bench_run (const ShmvizBenchConfig *config,
 {
   g_autoptr(ShmvizBenchResult) result = g_new0 (ShmvizBenchResult, 1);
   Runner runner = { config, progress, user_data, cancellable };
+  g_autofree RowSamples *samples = NULL;
+  gdouble handoffs[SHMVIZ_BENCH_MAX_REPS];
+  guint n_handoffs = 0;
   guint n_mechanisms = 0;
   guint64 start = bench_now_ns ();
 
@@ -629,31 +647,51 @@ shmviz_bench_run (const ShmvizBenchConfig *config,
 
   for (guint m = 0; m < SHMVIZ_BENCH_N_MECHANISMS; m++)
     n_mechanisms += (config->mechanisms >> m) & 1;
-  runner.units_per_run = 2 + 2 * config->repetitions;
-  runner.units_total = runner.units_per_run * (1 + n_mechanisms * config->n_sizes);
+  /* Per pair of processes: two warm-up phases, then a stream and a
+   * ping-pong. */
+  runner.units_per_run = 4;
+  runner.units_total = runner.units_per_run * (1 + n_mechanisms * config->n_sizes) * config->repetitions;
 
   report (&runner, 0, "memcpy");
   result->memcpy_bytes_per_second = measure_memcpy ();
-  if (!measure_handoff (&runner, result, error))
-    return NULL;
-  runner.units_done += runner.units_per_run;
 
+  samples = g_new0 (RowSamples, n_mechanisms * config->n_sizes);
   for (guint m = 0; m < SHMVIZ_BENCH_N_MECHANISMS; m++)
     {
       if (!((config->mechanisms >> m) & 1))
         continue;
       for (guint s = 0; s < config->n_sizes; s++)
         {
-          ShmvizBenchRow row;
+          ShmvizBenchRow row = { .mechanism = m, .size = config->sizes[s], .supported = TRUE };
+
+          g_array_append_val (result->rows, row);
+        }
+    }
+
+  /* The hand-off too, once a round: the rings' latencies are held
+   * against it. */
+  for (guint r = 0; r < config->repetitions; r++)
+    {
+      if (!measure_handoff (&runner, &handoffs[n_handoffs], error))
+        return NULL;
+      n_handoffs += isfinite (handoffs[n_handoffs]);
+      runner.units_done += runner.units_per_run;
+
+      for (guint i = 0; i < result->rows->len; i++)
+        {
+          ShmvizBenchRow *row = &g_array_index (result->rows, ShmvizBenchRow, i);
 
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
-          if (!run_one (&runner, m, config->sizes[s], &row, error))
+          if (!samples[i].finished && !run_once (&runner, row, &samples[i], error))
             return NULL;
-          g_array_append_val (result->rows, row);
           runner.units_done += runner.units_per_run;
         }
     }
+  result->cacheline_handoff_ns = figure (handoffs, n_handoffs).median;
+
+  for (guint i = 0; i < result->rows->len; i++)
+    finish_row (&g_array_index (result->rows, ShmvizBenchRow, i), &samples[i]);
   report (&runner, 0, "");
   result->seconds = (bench_now_ns () - start) / 1e9;
   return g_steal_pointer (&result);
@@ -879,7 +917,8 @@ shmviz_bench_result_to_table (const ShmvizBenchResult *result)
                           result->pinned ? _(", pinned") : "", result->load_average,
                           result->cpu_model, result->kernel);
   g_string_append (out, _("Latency is one way: half a ping-pong round trip. Figures are medians of "
-                          "the repetitions, with their range.\n"));
+                          "the repetitions, with their range; each round ran every mechanism "
+                          "once, in fresh processes.\n"));
   return g_string_free (out, FALSE);
 }
 

@@ -64,8 +64,8 @@ typedef struct {
   gboolean             failed;            /* a process died or hung, see note */
   char                *note;
   guint                repetitions;
-  guint64              stream_messages;   /* per streaming run */
-  guint64              round_trips;       /* per ping-pong run */
+  guint64              stream_messages;   /* in the shortest streaming run */
+  guint64              round_trips;       /* in the shortest ping-pong run */
   ShmvizBenchFigure    messages_per_second;
   ShmvizBenchFigure    bytes_per_second;
   ShmvizBenchFigure    latency_ns_median; /* one way: round trip / 2 */
