@@ -207,6 +207,10 @@ _shmviz_session_push_control_at (ShmvizSession *self,
 
   g_mutex_lock (&self->lock);
   ev.ts_ns = ts_ns ? ts_ns : _shmviz_session_now_ns ();
+  /* A paused session's thread sleeps long: what the supervisor does (a
+   * step, a resume) must wake it, and keep it drawing for a while. */
+  self->control_pushed_ns = _shmviz_session_now_ns ();
+  g_cond_signal (&self->cond);
   for (i = self->control_events->len;
        i > 0 && g_array_index (self->control_events, ShmvizEvent, i - 1).ts_ns > ev.ts_ns;
        i--)

@@ -21,6 +21,11 @@ G_BEGIN_DECLS
  * longer the less its rings fill (session.c drain_interval_us()). */
 #define DRAIN_INTERVAL_US      1000
 #define DRAIN_INTERVAL_MAX_US  4000
+/* Paused, once nothing has come in for DRAIN_PAUSED_QUIET_NS, the thread
+ * wakes only every DRAIN_INTERVAL_PAUSED_US, or when the supervisor pushes
+ * an event (a step, a resume, a death), which signals it at once. */
+#define DRAIN_INTERVAL_PAUSED_US  100000
+#define DRAIN_PAUSED_QUIET_NS     (200 * G_GUINT64_CONSTANT (1000000))
 /* Folding is the slow part: bound it per round so that the rings, which
  * are cheap to copy out, are emptied often whatever the backlog. */
 #define MERGE_MAX_EVENTS    32768
@@ -34,6 +39,7 @@ G_BEGIN_DECLS
 #define STOP_GRACE_MS       1000
 #define WATCHDOG_NS         (2 * G_GUINT64_CONSTANT (1000000000))
 #define STOPPED_POLL_NS     (200 * G_GUINT64_CONSTANT (1000000))
+#define STOPPED_POLL_PAUSED_NS  (1000 * G_GUINT64_CONSTANT (1000000))
 /* With a fixed number of items, how long consumers may make no progress
  * after the last producer finished before the run counts as drained. */
 #define DRAIN_QUIET_NS      (500 * G_GUINT64_CONSTANT (1000000))
@@ -106,12 +112,14 @@ struct _ShmvizSession
   GQueue          requests;
   GArray         *control_events;  /* supervisor events not yet merged */
   guint64         control_floor;   /* a back-dated event stamped this is coming; 0 none */
+  guint64         control_pushed_ns;  /* when the supervisor last pushed an event */
   GArray         *sinks;
 
   /* Session thread only. */
   ShmvizTscClock  clock;
   guint64         drain_peak;      /* most events one ring held since the last interval */
   guint64         last_drain_ns;
+  guint64         last_busy_ns;    /* when a drain last found events */
   Stage          *stages;          /* n_procs + 1: the last is the supervisor's */
   guint64        *tails;
   guint64        *last_ts;         /* newest event drained from each ring */

@@ -32,7 +32,12 @@ static void
 poll_stopped (ShmvizSession *self,
               guint64        now)
 {
-  if (now - self->last_stopped_poll < STOPPED_POLL_NS)
+  /* A /proc read per worker: 128 of them five times a second were most of
+   * what a paused session still cost. */
+  guint64 every = atomic_load (&shmviz_region_header (self->region)->run_state) == SHMVIZ_RUN_PAUSED
+                  ? STOPPED_POLL_PAUSED_NS : STOPPED_POLL_NS;
+
+  if (now - self->last_stopped_poll < every)
     return;
   self->last_stopped_poll = now;
 
@@ -175,7 +180,11 @@ _shmviz_session_check_progress (ShmvizSession *self,
     return;
   self->last_stall_check = now;
 
-  if (shmviz_model_check_stall (self->model, now, STALL_NS) > 0 && !self->deadlock_reported)
+  /* Stopping, the workers still blocked are on their way out, not stuck:
+   * one that notices the stop only when its wait times out would
+   * otherwise read as a deadlock. */
+  if (atomic_load (&shmviz_region_header (self->region)->run_state) != SHMVIZ_RUN_STOPPING &&
+      shmviz_model_check_stall (self->model, now, STALL_NS) > 0 && !self->deadlock_reported)
     {
       self->deadlock_reported = TRUE;
       _shmviz_session_notify_main (self, NOTIFY_DEADLOCK, NULL);

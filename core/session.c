@@ -186,6 +186,8 @@ drain_interval_us (ShmvizSession *self,
 
   self->drain_peak = 0;
   self->last_drain_ns = now;
+  if (peak > 0)
+    self->last_busy_ns = now;
   if (peak > 0 && elapsed_ns > 0)
     us = (gint64) MIN ((double) quarter * (double) elapsed_ns / (double) peak / 1000.0,
                        (double) DRAIN_INTERVAL_MAX_US);
@@ -238,6 +240,12 @@ session_thread (gpointer data)
 
       interval_us = drain_interval_us (self, now);
       g_mutex_lock (&self->lock);
+      /* Paused and quiet: parked workers write nothing, and a paused
+       * window should cost no CPU. */
+      if (atomic_load (&shmviz_region_header (self->region)->run_state) == SHMVIZ_RUN_PAUSED &&
+          !self->barrier_active &&
+          now - MIN (MAX (self->last_busy_ns, self->control_pushed_ns), now) > DRAIN_PAUSED_QUIET_NS)
+        interval_us = DRAIN_INTERVAL_PAUSED_US;
       if (!self->thread_quit && self->requests.length == 0)
         g_cond_wait_until (&self->cond, &self->lock, g_get_monotonic_time () + interval_us);
       g_mutex_unlock (&self->lock);

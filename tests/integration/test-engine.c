@@ -570,6 +570,121 @@ test_worker_niceness (Fixture       *f,
   stop_and_wait (f);
 }
 
+/* Context switches of a task since it started, from /proc: each is a
+ * wake-up (or a preemption), whatever it cost. */
+static guint64
+context_switches (const char *status_path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 n = 0;
+
+  if (!g_file_get_contents (status_path, &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "voluntary_ctxt_switches:") ||
+        g_str_has_prefix (lines[i], "nonvoluntary_ctxt_switches:"))
+      n += g_ascii_strtoull (strchr (lines[i], ':') + 1, NULL, 10);
+  return n;
+}
+
+static guint64
+workers_switches (Fixture *f,
+                  guint    n)
+{
+  guint64 sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/%d/status",
+                                               shmviz_session_get_worker_pid (f->session, i));
+      sum += context_switches (path);
+    }
+  return sum;
+}
+
+/* The session's own thread, found by the name it gives itself. */
+static guint64
+session_thread_switches (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)))
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) &&
+          g_str_equal (g_strstrip (comm), "shmviz-session"))
+        {
+          g_autofree char *status_path = g_strdup_printf ("/proc/self/task/%s/status", tid);
+          return context_switches (status_path);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* A paused session costs no CPU: its workers, most of them blocked on a
+ * semaphore whose holder is parked, and the session thread, with nothing
+ * to drain, sleep instead of polling (they woke 50 and 250 times a
+ * second).  Counted in wake-ups, which a slow machine does not add to. */
+static void
+test_paused_is_quiet (Fixture       *f,
+                      gconstpointer  data)
+{
+  const guint n_procs = 16;
+  ShmvizTotals before, after;
+  ShmvizScenario sc;
+  guint64 w0, w1, s0, s1;
+  gint64 t0, t1;
+
+  init_scenario (&sc);
+  sc.n_producers = n_procs / 2;
+  sc.n_consumers = n_procs / 2;
+  sc.n_slots = 4;
+  sc.items = 0;
+  sc.speed_permille = 1000;
+  start (f, &sc);
+  run_for (f, 300);
+
+  shmviz_session_set_paused (f->session, TRUE);
+  /* Every worker reaches its step boundary or blocks, and the session
+   * thread has seen nothing new for its quiet time. */
+  run_for (f, 800);
+  w0 = workers_switches (f, n_procs);
+  s0 = session_thread_switches ();
+  t0 = g_get_monotonic_time ();
+  run_for (f, 1000);
+  w1 = workers_switches (f, n_procs);
+  s1 = session_thread_switches ();
+  t1 = g_get_monotonic_time ();
+
+  g_test_message ("paused for %.2f s: workers woke %" G_GUINT64_FORMAT " times, the session thread %"
+                  G_GUINT64_FORMAT, (t1 - t0) / 1e6, w1 - w0, s1 - s0);
+  /* Polling, they woke 16 × 50 and 250 times a second; now about 4 each
+   * and 10. */
+  g_assert_cmpfloat ((w1 - w0) / ((t1 - t0) / 1e6), <, n_procs * 12.0);
+  g_assert_cmpfloat ((s1 - s0) / ((t1 - t0) / 1e6), <, 60.0);
+
+  /* And it wakes up at once when resumed. */
+  shmviz_model_get_totals (shmviz_session_get_model (f->session), &before);
+  shmviz_session_set_paused (f->session, FALSE);
+  run_for (f, 300);
+  shmviz_model_get_totals (shmviz_session_get_model (f->session), &after);
+  g_assert_cmpuint (after.consumed, >, before.consumed);
+
+  /* Stopping a paused run: the blocked workers notice within their bound. */
+  shmviz_session_set_paused (f->session, TRUE);
+  run_for (f, 500);
+  stop_and_wait (f);
+  g_assert_cmpuint (f->died, ==, 0);
+  /* Workers still blocked when the stop came are leaving, not stuck. */
+  g_assert_false (f->deadlock);
+}
+
 static void
 test_corrupt_index (Fixture       *f,
                     gconstpointer  data)
@@ -721,6 +836,8 @@ main (int    argc,
               fixture_setup, test_killed_worker, fixture_teardown);
   g_test_add ("/engine/workers/niceness", Fixture, NULL,
               fixture_setup, test_worker_niceness, fixture_teardown);
+  g_test_add ("/engine/pause/quiet", Fixture, NULL,
+              fixture_setup, test_paused_is_quiet, fixture_teardown);
   g_test_add ("/engine/faults/corrupt-index", Fixture, NULL,
               fixture_setup, test_corrupt_index, fixture_teardown);
 
