@@ -1,6 +1,18 @@
 /* ipcbench-private.h — what the speed lab's runner, its two processes and
  * its transports share
  *
+ * The ipcbench files:
+ *   ipcbench.h          the public API: config, result, run, output
+ *   ipcbench-config.c   mechanism names, the default plan, --sizes and
+ *                       --mechanisms parsing
+ *   ipcbench.c          the runner: rounds of fresh process pairs, the
+ *                       memcpy and cache-line floors, machine facts
+ *   ipcbench-peer.c     the two forked processes of a run
+ *   ipcbench-channel.c  the transports those processes talk over
+ *   ipcbench-output.c   the result as JSON and as a text table
+ *   ipcbench-load.c     a saved JSON result read back
+ *   ipcbench-reading.c  the plain-language paragraph on what it means
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -29,6 +41,26 @@ typedef enum {
 } BenchSide;
 
 #define BENCH_ERROR_LEN 200
+
+/* The size of a ring: what a transport's copies work on stays in cache.
+ * The runner copies blocks of it; the JSON says which size it used. */
+#define MEMCPY_BLOCK      (256u << 10)
+
+/* Indexed by ShmvizBenchMechanism (ipcbench-config.c): the name is what
+ * --mechanisms, the table and the JSON use, the label what people read. */
+typedef struct {
+  const char *name;
+  const char *label;
+} BenchMechanismInfo;
+
+extern const BenchMechanismInfo bench_mechanisms[SHMVIZ_BENCH_N_MECHANISMS];
+
+/* Number formats of the table, which the reading quotes the same way
+ * (ipcbench-output.c). Newly allocated; "–" when not finite. */
+char    *bench_format_size  (guint   size);
+char    *bench_format_count (gdouble v);
+char    *bench_format_bytes (gdouble v);
+char    *bench_format_ns    (gdouble v);
 
 /* The runner's window into one run: the first part of the run's shared
  * object. A writes the plan and its measurements, B its own; the channel
