@@ -46,6 +46,25 @@ blend_rect (guint32               *pixels,
       }
 }
 
+/* Where the flash of @slot is at @now: @t from 0 to 1 over FLASH_US, and
+ * @pulse, three pulses that fade out.  FALSE for a slot out of range or a
+ * flash not running. */
+static gboolean
+flash_phase (ShmvizBufferView *self,
+             guint             slot,
+             gint64            now,
+             float            *t,
+             float            *pulse)
+{
+  if (slot >= self->n_slots)
+    return FALSE;
+  *t = (float) (now - self->flash_start[slot]) / FLASH_US;
+  if (*t < 0 || *t > 1)
+    return FALSE;
+  *pulse = (0.55f + 0.45f * cosf (*t * 6 * G_PI)) * (1 - *t * 0.5f);
+  return TRUE;
+}
+
 /* A storm of flashes (thousands of slots, synchronization off): one
  * square each, as draw_flashes() draws them, but painted into one image.
  * They pulse every frame, and as nodes each would cost the cairo renderer
@@ -95,15 +114,11 @@ _shmviz_buffer_view_paint_flash_storm (ShmvizBufferView *self,
       float t, pulse, s, g;
       GdkRGBA wash;
 
-      if (slot >= self->n_slots)
+      if (!flash_phase (self, slot, now, &t, &pulse))
         continue;
       sv = &self->slots[slot];
       r = &g_array_index (self->cells, Cell, slot).rect;
       s = r->size.width;
-      t = (float) (now - self->flash_start[slot]) / FLASH_US;
-      if (t < 0 || t > 1)
-        continue;
-      pulse = (0.55f + 0.45f * cosf (t * 6 * G_PI)) * (1 - t * 0.5f);
       g = MAX (z (self, 3), s * 0.12f);
       wash = *shmviz_palette_anomaly (self->palette, sv->flash > 0 ? sv->flash - 1 : 0);
       wash.alpha = 0.3f + 0.7f * pulse;
@@ -420,17 +435,12 @@ _shmviz_buffer_view_draw_flashes (ShmvizBufferView *self,
       cairo_rectangle_int_t boxes[RING_BOXES], middle;
       guint n_boxes;
 
-      if (slot >= self->n_slots)
+      if (!flash_phase (self, slot, now, &t, &pulse))
         continue;
       sv = &self->slots[slot];
       r = &g_array_index (self->cells, Cell, slot).rect;
       s = r->size.width;
-      t = (float) (now - self->flash_start[slot]) / FLASH_US;
-      if (t < 0 || t > 1)
-        continue;
       color = shmviz_palette_anomaly (self->palette, sv->flash > 0 ? sv->flash - 1 : 0);
-      /* Three pulses that fade out. */
-      pulse = (0.55f + 0.45f * cosf (t * 6 * G_PI)) * (1 - t * 0.5f);
       grow = MAX (z (self, 3), s * 0.12f);
       outer = GRAPHENE_RECT_INIT (r->origin.x - grow, r->origin.y - grow, s + 2 * grow, s + 2 * grow);
       wash = *color;

@@ -185,6 +185,10 @@ void                 _shmviz_speed_lab_update_actions        (ShmvizSpeedLab    
 void                 _shmviz_speed_lab_set_busy              (ShmvizSpeedLab          *self,
                                                               GCancellable            *cancellable,
                                                               gboolean                 running);
+gboolean             _shmviz_speed_lab_finish_task           (ShmvizSpeedLab          *self,
+                                                              GAsyncResult            *res,
+                                                              ShmvizBenchResult      **result,
+                                                              GError                 **error);
 
 /* shmviz-speed-lab-result.c */
 void                 _shmviz_speed_lab_shared_result_release (SharedResult            *shared);

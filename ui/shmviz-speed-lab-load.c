@@ -43,14 +43,10 @@ load_done (GObject      *source,
 {
   ShmvizSpeedLab *self = SHMVIZ_SPEED_LAB (source);
   g_autoptr(GError) error = NULL;
-  ShmvizBenchResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+  ShmvizBenchResult *result;
 
-  _shmviz_speed_lab_set_busy (self, NULL, FALSE);
-  if (self->chart == NULL)
-    {
-      g_clear_pointer (&result, shmviz_bench_result_free);
-      return;
-    }
+  if (!_shmviz_speed_lab_finish_task (self, res, &result, &error))
+    return;
   if (result)
     shmviz_speed_lab_set_result (self, result);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

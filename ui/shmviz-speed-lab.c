@@ -84,6 +84,25 @@ _shmviz_speed_lab_set_busy (ShmvizSpeedLab *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* Ends a run or a load: the lab is no longer busy.  FALSE when the
+ * window was closed meanwhile: it has let go of its children, and there
+ * is nothing left to show the result in. */
+gboolean
+_shmviz_speed_lab_finish_task (ShmvizSpeedLab     *self,
+                               GAsyncResult       *res,
+                               ShmvizBenchResult **result,
+                               GError            **error)
+{
+  *result = g_task_propagate_pointer (G_TASK (res), error);
+  _shmviz_speed_lab_set_busy (self, NULL, FALSE);
+  if (self->chart == NULL)
+    {
+      g_clear_pointer (result, shmviz_bench_result_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 shmviz_speed_lab_get_busy (ShmvizSpeedLab *self)
 {
