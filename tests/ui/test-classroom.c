@@ -153,21 +153,14 @@ static char *
 save_png (GtkWidget  *widget,
           const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   char *path;
 
   /* The paintable draws what the widget last rendered: give it frames. */
-  for (guint i = 0; i < 50 && node == NULL; i++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      ui_test_spin_for (100);
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
+  ui_test_spin_for (100);
+  node = ui_test_widget_node (widget, width, height);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));

@@ -591,13 +591,11 @@ static char *
 save_screenshot (Fixture    *fixture,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GHashTable) colours = NULL;
   g_autofree guchar *pixels = NULL;
   char *path;
-  GtkSnapshot *snapshot;
   GskRenderer *renderer;
   guint32 background;
   guint64 differing = 0;
@@ -620,10 +618,7 @@ save_screenshot (Fixture    *fixture,
   g_assert_cmpint (width, ==, 1280);
   g_assert_cmpint (height, ==, 800);
 
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (fixture->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  node = ui_test_widget_node (GTK_WIDGET (fixture->window), width, height);
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (fixture->window));

@@ -35,6 +35,31 @@ ui_test_spin_for (guint ms)
     iterate ();
 }
 
+/* What @widget draws at @width × @height, as a render node.  A widget
+ * paintable draws nothing for a widget that waits for an allocation (a
+ * label whose text just changed, say) or has not rendered yet: the
+ * picture is then taken again over the next frames, for up to 5 s.
+ * NULL if the widget never drew. */
+GskRenderNode *
+ui_test_widget_node (GtkWidget *widget,
+                     int        width,
+                     int        height)
+{
+  GskRenderNode *node = NULL;
+
+  for (guint attempt = 0; attempt < 250 && node == NULL; attempt++)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        ui_test_spin_for (20);
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
+  return node;
+}
+
 /* FALSE when @timeout_ms passed first. */
 gboolean
 ui_test_spin_until (UiTestCondition condition,

@@ -15,6 +15,9 @@ typedef gboolean (*UiTestCondition) (gpointer data);
 #define UI_TEST_CONDITION(f) ((UiTestCondition) (void (*) (void)) (f))
 
 void       ui_test_spin_for          (guint            ms);
+GskRenderNode *ui_test_widget_node  (GtkWidget       *widget,
+                                     int              width,
+                                     int              height);
 gboolean   ui_test_spin_until        (UiTestCondition  condition,
                                       gpointer         data,
                                       guint            timeout_ms);
