@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "shmviz-race-log.h"
+#include "shmviz-wrap-label.h"
 
 struct _ShmvizRaceLog
 {
@@ -25,8 +26,6 @@ struct _ShmvizRaceLog
   guint64             n_dropped;
   guint               scroll_tick;
   guint               follow : 1;
-  /* Our own scroll to the end must not read as the user scrolling away. */
-  guint               scrolling : 1;
 };
 
 G_DEFINE_FINAL_TYPE (ShmvizRaceLog, shmviz_race_log, GTK_TYPE_WIDGET)
@@ -66,7 +65,7 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *tag = gtk_label_new (NULL);
   GtkWidget *time = gtk_label_new (NULL);
-  GtkWidget *text = gtk_label_new (NULL);
+  GtkWidget *text = shmviz_wrap_label_new ();
 
   gtk_widget_add_css_class (row, "race-row");
 
@@ -82,9 +81,6 @@ setup_row (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (text, "race-text");
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (text), 0.0);
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
 
   gtk_box_append (GTK_BOX (row), tag);
   gtk_box_append (GTK_BOX (row), time);
@@ -115,7 +111,7 @@ bind_row (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (tag),
                        kind < SHMVIZ_N_ANOMALY_KINDS ? _(kind_info[kind].tag) : "?");
   gtk_label_set_label (GTK_LABEL (time), shmviz_anomaly_object_get_time_label (obj));
-  gtk_label_set_label (GTK_LABEL (text), shmviz_anomaly_object_get_description (obj));
+  shmviz_wrap_label_set_label (SHMVIZ_WRAP_LABEL (text), shmviz_anomaly_object_get_description (obj));
 
   spoken = g_strdup_printf ("%s, %s: %s",
                             gtk_label_get_label (GTK_LABEL (tag)),
@@ -157,16 +153,18 @@ scroll_to_end_tick (GtkWidget     *widget,
                     gpointer       user_data)
 {
   ShmvizRaceLog *self = user_data;
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
   self->scroll_tick = 0;
 
-  if (self->follow)
-    {
-      self->scrolling = TRUE;
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
-      self->scrolling = FALSE;
-    }
+  /* To the newest row itself, not to the end of the scrolled area: GTK
+   * 4.8's list view looks the new scroll position up among its rows as it
+   * last laid them out, and warns ("failed to scroll to given position")
+   * when rows were dropped since, as they are here in the frame that
+   * brought new ones.  Anchored on a row, it places that row at its next
+   * layout instead. */
+  if (self->follow && n_rows > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n_rows - 1);
 
   return G_SOURCE_REMOVE;
 }
@@ -174,7 +172,7 @@ scroll_to_end_tick (GtkWidget     *widget,
 static void
 queue_scroll_to_end (ShmvizRaceLog *self)
 {
-  /* After the next layout, when the list knows its new height. */
+  /* At a frame's update phase, before the layout that places the row. */
   if (self->scroll_tick == 0)
     self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
                                                       scroll_to_end_tick, self, NULL);
@@ -189,7 +187,7 @@ adjustment_value_changed (GtkAdjustment *adj,
   /* Only ever turns following back on (the user scrolled to the end);
    * turning it off is left to explicit gestures, because the list's own
    * re-anchoring while rows arrive moves the value too. */
-  if (self->scrolling || self->scroll_tick != 0 || self->follow)
+  if (self->scroll_tick != 0 || self->follow)
     return;
 
   bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);

@@ -20,7 +20,8 @@
  * It prints figures and never fails on timing.  Run it through
  * build-aux/bench-window; BENCH_ONLY=4096x128 limits it to some
  * configurations, BENCH_PNG=DIR saves the window at the end of each
- * configuration.  It also splits each frame's CPU by frame-clock phase (update, layout, paint), over all frames and over the
+ * configuration, BENCH_SYNC=off (or another sync-mode) runs it with races
+ * flooding the race log.  It also splits each frame's CPU by frame-clock phase (update, layout, paint), over all frames and over the
  * slowest 5 %; BENCH_FRAME_LOG=FILE writes every frame's CLOCK_MONOTONIC
  * span and CPU, to pick the slow frames out of a
  * `perf record -k CLOCK_MONOTONIC`; BENCH_TREE=1 prints the redraw cost of
@@ -338,6 +339,8 @@ run_config (ShmvizApplication *app,
   g_settings_set_uint (settings, "producers", n_each);
   g_settings_set_uint (settings, "consumers", n_each);
   g_settings_set_uint (settings, "speed", 0);
+  if (g_getenv ("BENCH_SYNC") != NULL)
+    g_settings_set_string (settings, "sync-mode", g_getenv ("BENCH_SYNC"));
 
   ui_test_frames_init (&b.frames);
   b.phases = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -149,27 +149,6 @@ check_labels (GtkWidget *widget,
     check_labels (c, window, seen, n_checked);
 }
 
-static char *
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  char *path;
-
-  /* The paintable draws what the widget last rendered: give it frames. */
-  ui_test_spin_for (100);
-  node = ui_test_widget_node (widget, width, height);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%d × %d)", path, width, height);
-  return path;
-}
-
 /* The first label under @widget with CSS class @css_class. */
 static GtkWidget *
 find_label_with_class (GtkWidget  *widget,
@@ -383,7 +362,7 @@ test_presentation (Fixture       *fixture,
   g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (caption_is_set), fixture, 10000));
   ui_test_spin_for (1500);
 
-  path = save_png (window, name);
+  path = ui_test_save_png (window, name);
   assert_fits_screen (window, GTK_WIDGET (presentation));
   assert_panels_readable (window, screen);
   {
@@ -416,7 +395,7 @@ test_presentation (Fixture       *fixture,
     GtkWidget *caption = find_label_with_class (window, "presentation-caption");
     graphene_rect_t bounds;
 
-    g_free (save_png (window, races));
+    g_free (ui_test_save_png (window, races));
     g_test_message ("caption: %s", shmviz_presentation_get_caption (presentation));
     assert_fits_screen (window, GTK_WIDGET (presentation));
     assert_panels_readable (window, screen);
@@ -523,7 +502,7 @@ test_presentation_timeline (Fixture       *fixture,
   adw_view_stack_set_visible_child_name (stack, "timeline");
   g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (has_anomalies), fixture, 20000));
   ui_test_spin_for (1500);
-  g_free (save_png (window, name));
+  g_free (ui_test_save_png (window, name));
 
   check_timeline_labels (view, window, screen);
   /* Scrolled back: the follow button shows, over neither legend nor lanes. */
@@ -535,7 +514,7 @@ test_presentation_timeline (Fixture       *fixture,
   {
     g_autofree char *back = g_strconcat (name, "-back.png", NULL);
 
-    g_free (save_png (window, back));
+    g_free (ui_test_save_png (window, back));
   }
   g_assert_true (gtk_widget_compute_bounds (view, window, &bounds));
   /* And the pane did not grow the page past the screen for it. */
@@ -562,7 +541,7 @@ test_default_window_fits (Fixture       *fixture,
   GtkWidget *presentation = ui_test_find_widget (window, SHMVIZ_TYPE_PRESENTATION);
 
   ui_test_spin_for (1500);
-  g_free (save_png (window, "shmviz-default-window.png"));
+  g_free (ui_test_save_png (window, "shmviz-default-window.png"));
   g_assert_false (shmviz_presentation_get_active (SHMVIZ_PRESENTATION (presentation)));
   g_assert_cmpint (gtk_widget_get_width (window), <=, screen->width);
   g_assert_cmpint (gtk_widget_get_height (window), <=, screen->height);
@@ -673,7 +652,7 @@ test_scheduler (Fixture       *fixture,
   g_assert_cmpstr (schedule, ==, "P1,P1,P2,P2,P1,P2");
   g_assert_cmpuint (shmviz_model_get_anomalies (shmviz_session_get_model (shmviz_window_get_session (fixture->window)), 0, NULL), ==, 1);
   g_test_message ("caption: %s", shmviz_scheduler_get_caption (sched));
-  path = save_png (GTK_WIDGET (fixture->window), "shmviz-scheduler.png");
+  path = ui_test_save_png (GTK_WIDGET (fixture->window), "shmviz-scheduler.png");
 
   /* Step back: a fresh run replays the first five steps, no loss yet. */
   shmviz_scheduler_step_back (sched);
@@ -737,11 +716,11 @@ test_every_lesson_opens (Fixture       *fixture,
 
     g_assert_nonnull (ab);
     ui_test_spin_for (2500);
-    g_free (save_png (GTK_WIDGET (ab), "shmviz-ab.png"));
+    g_free (ui_test_save_png (GTK_WIDGET (ab), "shmviz-ab.png"));
     gtk_window_destroy (ab);
     ui_test_spin_for (1500);
   }
-  path = save_png (GTK_WIDGET (fixture->window), "shmviz-lessons.png");
+  path = ui_test_save_png (GTK_WIDGET (fixture->window), "shmviz-lessons.png");
 }
 
 int

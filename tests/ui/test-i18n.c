@@ -40,27 +40,6 @@ has_text (GPtrArray  *texts,
 }
 
 static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), name, NULL);
-  GdkPaintable *paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  g_object_unref (paintable);
-}
-
-static void
 test_german_window (void)
 {
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
@@ -110,7 +89,7 @@ test_german_window (void)
     g_assert_cmpuint (n_headings, ==, 2);
   }
 
-  save_screenshot (GTK_WIDGET (window), "shmviz-window-de.png");
+  g_free (ui_test_save_png (GTK_WIDGET (window), "shmviz-window-de.png"));
   gtk_window_destroy (GTK_WINDOW (window));
   /* Closing stops the session: wait for its workers to go. */
   end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;

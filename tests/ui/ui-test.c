@@ -60,6 +60,29 @@ ui_test_widget_node (GtkWidget *widget,
   return node;
 }
 
+/* @widget as it last drew, as a PNG in the test's build folder (kept as an
+ * artifact to look at); returns its path. */
+char *
+ui_test_save_png (GtkWidget  *widget,
+                  const char *name)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  char *path;
+
+  /* The paintable draws what the widget last rendered: give it frames. */
+  ui_test_spin_for (100);
+  node = ui_test_widget_node (widget, width, height);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s (%d × %d)", path, width, height);
+  return path;
+}
+
 /* FALSE when @timeout_ms passed first. */
 gboolean
 ui_test_spin_until (UiTestCondition condition,

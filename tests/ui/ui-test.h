@@ -18,6 +18,9 @@ void       ui_test_spin_for          (guint            ms);
 GskRenderNode *ui_test_widget_node  (GtkWidget       *widget,
                                      int              width,
                                      int              height);
+/* Renders @widget into G_TEST_BUILDDIR/@name; returns the path. */
+char      *ui_test_save_png          (GtkWidget       *widget,
+                                      const char      *name);
 gboolean   ui_test_spin_until        (UiTestCondition  condition,
                                       gpointer         data,
                                       guint            timeout_ms);

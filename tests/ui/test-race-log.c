@@ -1,0 +1,219 @@
+/* test-race-log.c — the race log follows a flood of anomalies quietly
+ *
+ * A live run without synchronization reveals anomalies faster than anyone
+ * reads them: the log keeps the newest SHMVIZ_RACE_LOG_MAX_ROWS and drops
+ * older rows from the top while it follows the end.  GTK 4.8's list view
+ * warns ("failed to scroll to given position") when its scroll position is
+ * moved while its rows changed since it was last laid out; GLib tests make
+ * that warning fatal, so these tests fail if the log ever scrolls then.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "shmviz-race-log.h"
+#include "shmviz-wrap-label.h"
+#include "ui-test.h"
+
+typedef struct {
+  GtkWidget     *window;
+  ShmvizRaceLog *log;
+  guint64        next_item;
+  guint          per_frame;
+  guint          frames;
+  int            max_width;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 480, 360);
+  fixture->log = SHMVIZ_RACE_LOG (shmviz_race_log_new ());
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->log));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  ui_test_spin_for (200);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  ui_test_spin_for (50);
+}
+
+static void
+append_burst (Fixture *fixture,
+              guint    n)
+{
+  g_autofree ShmvizAnomaly *burst = g_new0 (ShmvizAnomaly, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint64 item = fixture->next_item++;
+
+      burst[i].kind = SHMVIZ_ANOMALY_LOST;
+      burst[i].ts_ns = item * 1000;
+      burst[i].slot = item % 8;
+      burst[i].item = item;
+      burst[i].other_item = item + 1;
+      burst[i].actor = 1;
+      burst[i].earlier = 0;
+    }
+  shmviz_race_log_append (fixture->log, burst, n, 2, 0);
+}
+
+/* As the window's drain does: anomalies arrive in the frame's update
+ * phase, before the list is laid out again. */
+static gboolean
+flood_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  Fixture *fixture = user_data;
+
+  append_burst (fixture, fixture->per_frame);
+  fixture->frames++;
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+last_row_visible (Fixture *fixture)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (ui_test_find_widget (GTK_WIDGET (fixture->log),
+                                                                      GTK_TYPE_LIST_VIEW),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) &&
+         gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
+           gtk_adjustment_get_upper (adj) - 1.0;
+}
+
+static void
+test_flood_follows (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GListModel *model = shmviz_race_log_get_model (fixture->log);
+  guint id;
+
+  g_assert_true (shmviz_race_log_get_follow (fixture->log));
+
+  /* 1,500 rows a frame: past the cap within seven frames, then every
+   * frame drops rows from the top while the log scrolls to the end. */
+  fixture->per_frame = 1500;
+  id = gtk_widget_add_tick_callback (fixture->window, flood_tick, fixture, NULL);
+  while (fixture->frames < 40)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (fixture->window, id);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, SHMVIZ_RACE_LOG_MAX_ROWS);
+  g_assert_cmpuint (shmviz_race_log_get_n_total (fixture->log), ==, fixture->next_item);
+  g_assert_true (shmviz_race_log_get_follow (fixture->log));
+
+  /* Once the flood stops, the newest row is in view. */
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (last_row_visible), fixture, 5000));
+}
+
+static void
+test_follow_again_while_flooded (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  guint id;
+
+  append_burst (fixture, SHMVIZ_RACE_LOG_MAX_ROWS);
+  ui_test_spin_for (100);
+
+  /* The reader scrolls back, the flood goes on, then they follow again
+   * in the middle of it: the jump happens on rows that keep moving. */
+  shmviz_race_log_set_follow (fixture->log, FALSE);
+  fixture->per_frame = 700;
+  id = gtk_widget_add_tick_callback (fixture->window, flood_tick, fixture, NULL);
+  while (fixture->frames < 10)
+    g_main_context_iteration (NULL, TRUE);
+  shmviz_race_log_set_follow (fixture->log, TRUE);
+  while (fixture->frames < 30)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Cleared mid-flood, as a restart does. */
+  shmviz_race_log_clear (fixture->log);
+  while (fixture->frames < 40)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (fixture->window, id);
+
+  g_assert_true (shmviz_race_log_get_follow (fixture->log));
+  g_assert_cmpuint (shmviz_race_log_get_n_total (fixture->log), ==, 10 * 700);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (last_row_visible), fixture, 5000));
+}
+
+static GtkWidget *
+first_text (Fixture *fixture)
+{
+  return ui_test_find_widget (GTK_WIDGET (fixture->log), SHMVIZ_TYPE_WRAP_LABEL);
+}
+
+static gboolean
+text_is_at_most (Fixture *fixture)
+{
+  GtkWidget *text = first_text (fixture);
+
+  return text != NULL && gtk_widget_get_height (text) > 0 &&
+         gtk_widget_get_width (text) <= fixture->max_width;
+}
+
+static void
+test_wraps (Fixture       *fixture,
+            gconstpointer  data)
+{
+  GtkWidget *text;
+  int one_line, wrapped;
+
+  append_burst (fixture, 3);
+
+  /* Wide: each sentence on one line. */
+  fixture->max_width = 2000;
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1400, 360);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (text_is_at_most), fixture, 5000));
+  ui_test_spin_for (200);
+  text = first_text (fixture);
+  one_line = gtk_widget_get_height (text);
+  g_assert_cmpint (gtk_widget_get_width (text), >, 700);
+  g_free (ui_test_save_png (fixture->window, "race-log-wide.png"));
+
+  /* Narrow: the same sentence over several lines, never clipped. */
+  fixture->max_width = 400;
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 560, 360);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (text_is_at_most), fixture, 5000));
+  ui_test_spin_for (200);
+  text = first_text (fixture);
+  wrapped = gtk_widget_get_height (text);
+  g_test_message ("one line %d px, wrapped %d px at %d px wide", one_line, wrapped, gtk_widget_get_width (text));
+  g_assert_cmpint (wrapped, >=, 2 * one_line);
+  g_assert_cmpstr (shmviz_wrap_label_get_label (SHMVIZ_WRAP_LABEL (text)), !=, NULL);
+  g_assert_nonnull (strstr (shmviz_wrap_label_get_label (SHMVIZ_WRAP_LABEL (text)), "lost"));
+  g_free (ui_test_save_png (fixture->window, "race-log-narrow.png"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add ("/ui/race-log/wraps", Fixture, NULL,
+              fixture_setup, test_wraps, fixture_teardown);
+  g_test_add ("/ui/race-log/flood-follows", Fixture, NULL,
+              fixture_setup, test_flood_follows, fixture_teardown);
+  g_test_add ("/ui/race-log/follow-again-while-flooded", Fixture, NULL,
+              fixture_setup, test_follow_again_while_flooded, fixture_teardown);
+
+  return g_test_run ();
+}
