@@ -49,9 +49,6 @@ enum {
 /* Sequence numbers this far ahead of the window are garbage or hostile:
  * they go to the hash table rather than growing the window. */
 #define WINDOW_MAX_AHEAD   (1u << 22)
-/* The anomaly list is for people and exports; totals keep counting after
- * it is full. */
-#define MAX_STORED_ANOMALIES 100000u
 
 typedef struct {
   guint8 *status;  /* zero from len to cap: a fresh entry is FATE_UNSEEN */
@@ -347,7 +344,7 @@ anomaly_new (ShmvizLedger      *self,
 {
   ShmvizAnomaly *a;
 
-  if (self->anomalies->len >= MAX_STORED_ANOMALIES)
+  if (self->anomalies->len >= SHMVIZ_LEDGER_MAX_ANOMALIES)
     return NULL;
 
   g_array_set_size (self->anomalies, self->anomalies->len + 1);
@@ -1276,7 +1273,7 @@ shmviz_ledger_restore (const guint8        *data,
   self->drift_reported = shmviz_get_u32 (&r);
   self->stall_reported = shmviz_get_u8 (&r) != 0;
   self->in_deadlock = shmviz_get_u8 (&r) != 0;
-  if (shmviz_get_u32 (&r) != n_anomalies || n_anomalies > MAX_STORED_ANOMALIES || r.failed)
+  if (shmviz_get_u32 (&r) != n_anomalies || n_anomalies > SHMVIZ_LEDGER_MAX_ANOMALIES || r.failed)
     return NULL;
 
   g_array_append_vals (self->anomalies, anomalies, n_anomalies);

@@ -93,6 +93,10 @@ typedef struct {
   guint64 events;
 } ShmvizTotals;
 
+/* The anomaly list is for people and exports: it keeps the first this
+ * many, and the totals keep counting after it is full. */
+#define SHMVIZ_LEDGER_MAX_ANOMALIES 100000u
+
 typedef struct _ShmvizLedger ShmvizLedger;
 
 ShmvizLedger *shmviz_ledger_new          (guint                n_producers,

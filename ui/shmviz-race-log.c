@@ -24,7 +24,15 @@ struct _ShmvizRaceLog
   GtkSingleSelection *selection;
   guint64             n_total;
   guint64             n_dropped;
-  guint               scroll_tick;
+  /* Rows appended since the last tick: they join the store there, after
+   * the scroll to the end of the rows as last laid out. */
+  GPtrArray          *pending;
+  guint               rows_tick;
+  /* The frame clock's layout phase tells when the list has laid out what
+   * the store holds: only then may the log scroll it. */
+  GdkFrameClock      *clock;
+  gulong              layout_handler;
+  guint               rows_changed : 1;
   guint               follow : 1;
 };
 
@@ -128,7 +136,19 @@ update_status (ShmvizRaceLog *self)
   g_autofree char *text = NULL;
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
-  if (self->n_dropped > 0)
+  if (self->n_total >= SHMVIZ_LEDGER_MAX_ANOMALIES)
+    {
+      g_autofree char *total = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->n_total);
+      g_autofree char *rows = g_strdup_printf ("%'u", n_rows);
+
+      /* The ledger lists no more than this: later races are only counted.
+       * TRANSLATORS: "The first 100,000 anomalies are listed, the newest
+       * 10,000 of them shown; later ones are counted in the totals only" */
+      text = g_strdup_printf (_("The first %s anomalies are listed, the newest %s of them shown; "
+                                "later ones are counted in the totals only"),
+                              total, rows);
+    }
+  else if (self->n_dropped > 0)
     {
       g_autofree char *total = g_strdup_printf ("%'" G_GUINT64_FORMAT, self->n_total);
       g_autofree char *rows = g_strdup_printf ("%'u", n_rows);
@@ -147,35 +167,91 @@ update_status (ShmvizRaceLog *self)
   gtk_stack_set_visible_child_name (self->stack, n_rows > 0 ? "list" : "empty");
 }
 
-static gboolean
-scroll_to_end_tick (GtkWidget     *widget,
-                    GdkFrameClock *clock,
-                    gpointer       user_data)
+static void
+drop_excess_rows (ShmvizRaceLog *self)
 {
-  ShmvizRaceLog *self = user_data;
   guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
-  self->scroll_tick = 0;
+  if (n_rows > SHMVIZ_RACE_LOG_MAX_ROWS)
+    {
+      guint excess = n_rows - SHMVIZ_RACE_LOG_MAX_ROWS;
 
-  /* To the newest row itself, not to the end of the scrolled area: GTK
-   * 4.8's list view looks the new scroll position up among its rows as it
-   * last laid them out, and warns ("failed to scroll to given position")
-   * when rows were dropped since, as they are here in the frame that
-   * brought new ones.  Anchored on a row, it places that row at its next
-   * layout instead. */
-  if (self->follow && n_rows > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n_rows - 1);
+      g_list_store_splice (self->store, 0, excess, NULL, 0);
+      self->n_dropped += excess;
+    }
+}
+
+static void
+take_pending_rows (ShmvizRaceLog *self)
+{
+  guint n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  g_list_store_splice (self->store, n_rows, 0, self->pending->pdata, self->pending->len);
+  g_ptr_array_set_size (self->pending, 0);
+  drop_excess_rows (self);
+  self->rows_changed = TRUE;
+  update_status (self);
+}
+
+static void
+scroll_to_end (ShmvizRaceLog *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void queue_rows_tick (ShmvizRaceLog *self);
+
+/* GTK 4.8's list view looks a new scroll position up among its rows as it
+ * last laid them out, and warns ("failed to scroll to given position")
+ * when rows were dropped since.  So the log scrolls only while the list's
+ * layout is current, at the start of a frame, and takes in the rows that
+ * arrived after that: following shows the newest rows one frame late,
+ * never a warning. */
+static gboolean
+rows_tick (GtkWidget     *widget,
+           GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  ShmvizRaceLog *self = user_data;
+  gboolean following = self->follow && gtk_widget_get_mapped (GTK_WIDGET (self->list_view));
+  gboolean again = FALSE;
+
+  self->rows_tick = 0;
+
+  if (following && g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+    {
+      if (!self->rows_changed)
+        scroll_to_end (self);
+      else
+        again = TRUE;
+    }
+
+  if (self->pending->len > 0)
+    {
+      take_pending_rows (self);
+      again = following;
+    }
+
+  if (again)
+    queue_rows_tick (self);
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-queue_scroll_to_end (ShmvizRaceLog *self)
+after_layout (ShmvizRaceLog *self)
 {
-  /* At a frame's update phase, before the layout that places the row. */
-  if (self->scroll_tick == 0)
-    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
-                                                      scroll_to_end_tick, self, NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    self->rows_changed = FALSE;
+}
+
+static void
+queue_rows_tick (ShmvizRaceLog *self)
+{
+  if (self->rows_tick == 0)
+    self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), rows_tick, self, NULL);
 }
 
 static void
@@ -187,7 +263,7 @@ adjustment_value_changed (GtkAdjustment *adj,
   /* Only ever turns following back on (the user scrolled to the end);
    * turning it off is left to explicit gestures, because the list's own
    * re-anchoring while rows arrive moves the value too. */
-  if (self->scroll_tick != 0 || self->follow)
+  if (self->rows_tick != 0 || self->follow)
     return;
 
   bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
@@ -226,7 +302,7 @@ adjustment_changed (GtkAdjustment *adj,
                     ShmvizRaceLog *self)
 {
   if (self->follow)
-    queue_scroll_to_end (self);
+    queue_rows_tick (self);
 }
 
 static void
@@ -244,15 +320,41 @@ shmviz_race_log_dispose (GObject *object)
 {
   ShmvizRaceLog *self = (ShmvizRaceLog *)object;
 
-  if (self->scroll_tick != 0 && self->list_view != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick);
-  self->scroll_tick = 0;
+  if (self->rows_tick != 0 && self->list_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->rows_tick);
+  self->rows_tick = 0;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SHMVIZ_TYPE_RACE_LOG);
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (shmviz_race_log_parent_class)->dispose (object);
+}
+
+static void
+shmviz_race_log_realize (GtkWidget *widget)
+{
+  ShmvizRaceLog *self = SHMVIZ_RACE_LOG (widget);
+
+  GTK_WIDGET_CLASS (shmviz_race_log_parent_class)->realize (widget);
+
+  self->clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  /* After the surface's own handler, which lays the window out. */
+  self->layout_handler = g_signal_connect_data (self->clock, "layout", G_CALLBACK (after_layout), self,
+                                                NULL, G_CONNECT_AFTER | G_CONNECT_SWAPPED);
+  self->rows_changed = TRUE;
+}
+
+static void
+shmviz_race_log_unrealize (GtkWidget *widget)
+{
+  ShmvizRaceLog *self = SHMVIZ_RACE_LOG (widget);
+
+  g_clear_signal_handler (&self->layout_handler, self->clock);
+  g_clear_object (&self->clock);
+
+  GTK_WIDGET_CLASS (shmviz_race_log_parent_class)->unrealize (widget);
 }
 
 static void
@@ -307,6 +409,9 @@ shmviz_race_log_class_init (ShmvizRaceLogClass *klass)
   object_class->get_property = shmviz_race_log_get_property;
   object_class->set_property = shmviz_race_log_set_property;
 
+  widget_class->realize = shmviz_race_log_realize;
+  widget_class->unrealize = shmviz_race_log_unrealize;
+
   properties[PROP_FOLLOW] =
     g_param_spec_boolean ("follow", NULL, NULL, TRUE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -349,6 +454,7 @@ shmviz_race_log_init (ShmvizRaceLog *self)
 
   self->follow = TRUE;
   self->store = g_list_store_new (SHMVIZ_TYPE_ANOMALY_OBJECT);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -396,7 +502,9 @@ shmviz_race_log_clear (ShmvizRaceLog *self)
   /* Detached while emptied: GTK 4.8's list view otherwise tries to keep
    * its anchor on rows that no longer exist ("failed to scroll"). */
   gtk_list_view_set_model (self->list_view, NULL);
+  g_ptr_array_set_size (self->pending, 0);
   g_list_store_remove_all (self->store);
+  self->rows_changed = TRUE;
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   self->n_total = 0;
   self->n_dropped = 0;
@@ -411,9 +519,7 @@ shmviz_race_log_append (ShmvizRaceLog       *self,
                         guint                n_producers,
                         guint64              start_ns)
 {
-  g_autoptr(GPtrArray) rows = NULL;
   guint skip = 0;
-  guint n_rows;
 
   g_return_if_fail (SHMVIZ_IS_RACE_LOG (self));
   g_return_if_fail (anomalies != NULL || n_anomalies == 0);
@@ -428,27 +534,31 @@ shmviz_race_log_append (ShmvizRaceLog       *self,
   if (n_anomalies > SHMVIZ_RACE_LOG_MAX_ROWS)
     skip = n_anomalies - SHMVIZ_RACE_LOG_MAX_ROWS;
 
-  rows = g_ptr_array_new_full (n_anomalies - skip, g_object_unref);
   for (guint i = skip; i < n_anomalies; i++)
-    g_ptr_array_add (rows, shmviz_anomaly_object_new (&anomalies[i], n_producers, start_ns));
-
-  n_rows = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  g_list_store_splice (self->store, n_rows, 0, rows->pdata, rows->len);
-  n_rows += rows->len;
-
-  if (n_rows > SHMVIZ_RACE_LOG_MAX_ROWS)
-    {
-      guint excess = n_rows - SHMVIZ_RACE_LOG_MAX_ROWS;
-
-      g_list_store_splice (self->store, 0, excess, NULL, 0);
-      self->n_dropped += excess;
-    }
+    g_ptr_array_add (self->pending, shmviz_anomaly_object_new (&anomalies[i], n_producers, start_ns));
   self->n_dropped += skip;
 
-  update_status (self);
+  if (self->pending->len > SHMVIZ_RACE_LOG_MAX_ROWS)
+    {
+      guint excess = self->pending->len - SHMVIZ_RACE_LOG_MAX_ROWS;
 
-  if (self->follow)
-    queue_scroll_to_end (self);
+      g_ptr_array_remove_range (self->pending, 0, excess);
+      self->n_dropped += excess;
+    }
+
+  /* Shown, the rows wait for the next frame (see rows_tick()); hidden, the
+   * list is not laid out and nothing scrolls, so they go in at once. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    take_pending_rows (self);
+  queue_rows_tick (self);
+}
+
+const char *
+shmviz_race_log_get_status (ShmvizRaceLog *self)
+{
+  g_return_val_if_fail (SHMVIZ_IS_RACE_LOG (self), NULL);
+
+  return gtk_label_get_label (self->status_label);
 }
 
 GListModel *
@@ -487,7 +597,7 @@ shmviz_race_log_set_follow (ShmvizRaceLog *self,
 
   self->follow = follow;
   if (follow)
-    queue_scroll_to_end (self);
+    queue_rows_tick (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
 }
 

@@ -26,6 +26,8 @@ void                 shmviz_race_log_append       (ShmvizRaceLog       *self,
                                                    guint                n_anomalies,
                                                    guint                n_producers,
                                                    guint64              start_ns);
+/* The line under the list: how many rows, and what is not shown. */
+const char          *shmviz_race_log_get_status   (ShmvizRaceLog       *self);
 /* A GListModel of ShmvizAnomalyObject, at most SHMVIZ_RACE_LOG_MAX_ROWS. */
 GListModel          *shmviz_race_log_get_model    (ShmvizRaceLog       *self);
 /* Every row ever appended since the last clear, dropped ones included. */

@@ -84,17 +84,39 @@ flood_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* Following: the newest row in full in the view, and rows above it up to
+ * the view's top (not the newest row alone at the top of an empty view). */
 static gboolean
-last_row_visible (Fixture *fixture)
+newest_row_at_bottom (Fixture *fixture)
 {
-  GtkWidget *scroller = gtk_widget_get_ancestor (ui_test_find_widget (GTK_WIDGET (fixture->log),
-                                                                      GTK_TYPE_LIST_VIEW),
-                                                 GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GListModel *model = shmviz_race_log_get_model (fixture->log);
+  guint n_rows = g_list_model_get_n_items (model);
+  g_autoptr(ShmvizAnomalyObject) newest = n_rows > 0 ? g_list_model_get_item (model, n_rows - 1) : NULL;
+  GtkWidget *list = ui_test_find_widget (GTK_WIDGET (fixture->log), GTK_TYPE_LIST_VIEW);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  float view_height = gtk_widget_get_height (scroller);
+  gboolean newest_in_view = FALSE, top_covered = FALSE;
 
-  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) &&
-         gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >=
-           gtk_adjustment_get_upper (adj) - 1.0;
+  if (newest == NULL)
+    return FALSE;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *text = ui_test_find_widget (row, SHMVIZ_TYPE_WRAP_LABEL);
+      graphene_rect_t b;
+
+      if (text == NULL || !gtk_widget_get_child_visible (row) ||
+          !gtk_widget_compute_bounds (row, scroller, &b))
+        continue;
+      if (b.origin.y <= 0.5f && b.origin.y + b.size.height > 0.5f)
+        top_covered = TRUE;
+      if (g_strcmp0 (shmviz_wrap_label_get_label (SHMVIZ_WRAP_LABEL (text)),
+                     shmviz_anomaly_object_get_description (newest)) == 0 &&
+          b.origin.y >= -0.5f && b.origin.y + b.size.height <= view_height + 0.5f)
+        newest_in_view = TRUE;
+    }
+
+  return newest_in_view && top_covered;
 }
 
 static void
@@ -117,9 +139,10 @@ test_flood_follows (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, SHMVIZ_RACE_LOG_MAX_ROWS);
   g_assert_cmpuint (shmviz_race_log_get_n_total (fixture->log), ==, fixture->next_item);
   g_assert_true (shmviz_race_log_get_follow (fixture->log));
+  g_assert_nonnull (strstr (shmviz_race_log_get_status (fixture->log), "older entries dropped"));
 
   /* Once the flood stops, the newest row is in view. */
-  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (last_row_visible), fixture, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (newest_row_at_bottom), fixture, 5000));
 }
 
 static void
@@ -150,7 +173,7 @@ test_follow_again_while_flooded (Fixture       *fixture,
 
   g_assert_true (shmviz_race_log_get_follow (fixture->log));
   g_assert_cmpuint (shmviz_race_log_get_n_total (fixture->log), ==, 10 * 700);
-  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (last_row_visible), fixture, 5000));
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (newest_row_at_bottom), fixture, 5000));
 }
 
 static GtkWidget *
@@ -201,6 +224,26 @@ test_wraps (Fixture       *fixture,
   g_free (ui_test_save_png (fixture->window, "race-log-narrow.png"));
 }
 
+static void
+test_ledger_full (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  /* The ledger lists the first SHMVIZ_LEDGER_MAX_ANOMALIES and only
+   * counts the rest: the log must not pass that off as every race. */
+  while (fixture->next_item < SHMVIZ_LEDGER_MAX_ANOMALIES - 1)
+    append_burst (fixture, MIN (20000, SHMVIZ_LEDGER_MAX_ANOMALIES - 1 - fixture->next_item));
+  ui_test_spin_for (100);
+  g_test_message ("%s", shmviz_race_log_get_status (fixture->log));
+  g_assert_null (strstr (shmviz_race_log_get_status (fixture->log), "listed"));
+
+  append_burst (fixture, 1);
+  ui_test_spin_for (100);
+  g_test_message ("%s", shmviz_race_log_get_status (fixture->log));
+  g_assert_nonnull (strstr (shmviz_race_log_get_status (fixture->log), "The first 100000 anomalies are listed"));
+  g_assert_nonnull (strstr (shmviz_race_log_get_status (fixture->log), "counted in the totals only"));
+  g_free (ui_test_save_png (fixture->window, "race-log-full.png"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +253,8 @@ main (int   argc,
 
   g_test_add ("/ui/race-log/wraps", Fixture, NULL,
               fixture_setup, test_wraps, fixture_teardown);
+  g_test_add ("/ui/race-log/ledger-full", Fixture, NULL,
+              fixture_setup, test_ledger_full, fixture_teardown);
   g_test_add ("/ui/race-log/flood-follows", Fixture, NULL,
               fixture_setup, test_flood_follows, fixture_teardown);
   g_test_add ("/ui/race-log/follow-again-while-flooded", Fixture, NULL,
