@@ -137,6 +137,7 @@ struct _ShmvizSession
   gboolean        drained_reported;
   guint64         watchdog_ns;
   int             worker_niceness;  /* added to ours for workers spawned */
+  gboolean        worker_idle;      /* spawned into SCHED_IDLE */
   guint64         watch_since;
   guint64         last_stopped_poll;
   gboolean       *stopped;         /* seen in state T in /proc */

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -306,8 +307,17 @@ renice_worker (ShmvizSession *self,
   ours = getpriority (PRIO_PROCESS, 0);
   if (errno != 0)
     ours = 0;
-  if (setpriority (PRIO_PROCESS, (id_t) pid, MIN (ours + self->worker_niceness, 19)) != 0)
+  if (self->worker_niceness > 0 &&
+      setpriority (PRIO_PROCESS, (id_t) pid, MIN (ours + self->worker_niceness, 19)) != 0)
     g_debug ("could not lower the priority of worker %d: %s", (int) pid, g_strerror (errno));
+
+  if (self->worker_idle)
+    {
+      struct sched_param param = { 0 };
+
+      if (sched_setscheduler (pid, SCHED_IDLE, &param) != 0)
+        g_debug ("could not move worker %d to SCHED_IDLE: %s", (int) pid, g_strerror (errno));
+    }
 }
 
 static gboolean
@@ -346,7 +356,7 @@ spawn_worker (ShmvizSession *self,
 
   self->pids[index] = pid;
   self->n_alive++;
-  if (self->worker_niceness > 0)
+  if (self->worker_niceness > 0 || self->worker_idle)
     renice_worker (self, pid);
   child = g_new0 (Child, 1);
   child->self = self;
@@ -918,6 +928,15 @@ shmviz_session_set_worker_niceness (ShmvizSession *self,
   g_return_if_fail (increment >= 0);
 
   self->worker_niceness = MIN (increment, 39);
+}
+
+void
+shmviz_session_set_worker_idle (ShmvizSession *self,
+                                gboolean       idle)
+{
+  g_return_if_fail (SHMVIZ_IS_SESSION (self));
+
+  self->worker_idle = !!idle;
 }
 
 gboolean

@@ -89,6 +89,14 @@ void           shmviz_session_set_watchdog (ShmvizSession *self,
 void           shmviz_session_set_worker_niceness (ShmvizSession *self,
                                                    int            increment);
 
+/* Workers started from now on run in the kernel's SCHED_IDLE class: they
+ * get only the CPU time that no ordinary task wants.  Nice 19 alone still
+ * weighs 64 busy workers on a CPU as much as one task at nice 0, and a
+ * window's frame waited half its time for a CPU; idle-class workers give
+ * way to it at once and run as fast while it sleeps between frames. */
+void           shmviz_session_set_worker_idle (ShmvizSession *self,
+                                               gboolean       idle);
+
 /* Sends @signo to worker @proc (fault injection). */
 gboolean       shmviz_session_signal_worker (ShmvizSession *self,
                                              guint          proc,

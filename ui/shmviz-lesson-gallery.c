@@ -328,7 +328,7 @@ ab_column (Side               *side,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (side->totals));
 
   side->session = shmviz_session_new (scenario);
-  shmviz_session_set_worker_niceness (side->session, SHMVIZ_APPLICATION_WORKER_NICENESS);
+  shmviz_application_lower_workers (side->session);
   shmviz_buffer_view_set_model (side->buffer, shmviz_session_get_model (side->session));
   shmviz_process_view_set_model (side->procs, shmviz_session_get_model (side->session));
   shmviz_model_snapshot (shmviz_session_get_model (side->session), &side->snap);

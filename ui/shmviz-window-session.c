@@ -231,7 +231,7 @@ _shmviz_window_start_session (ShmvizWindow *self,
     }
   self->scenario = scenario;
   self->session = shmviz_session_new (&scenario);
-  shmviz_session_set_worker_niceness (self->session, SHMVIZ_APPLICATION_WORKER_NICENESS);
+  shmviz_application_lower_workers (self->session);
   self->model = shmviz_model_ref (shmviz_session_get_model (self->session));
 
   g_signal_connect (self->session, "finished", G_CALLBACK (session_finished), self);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -44,6 +45,7 @@ typedef struct {
   guint          starts;
   gboolean       start_before_spawn;
   int            niceness;      /* for the workers, set before start() */
+  gboolean       idle;          /* likewise */
 } Fixture;
 
 static void
@@ -187,6 +189,7 @@ start (Fixture              *f,
   g_signal_connect (f->session, "process-died", G_CALLBACK (on_died), f);
   shmviz_session_add_sink (f->session, sink, f);
   shmviz_session_set_worker_niceness (f->session, f->niceness);
+  shmviz_session_set_worker_idle (f->session, f->idle);
   f->started_us = g_get_monotonic_time ();
   shmviz_session_start (f->session, &error);
   g_assert_no_error (error);
@@ -567,6 +570,57 @@ test_worker_niceness (Fixture       *f,
     g_assert_cmpint (errno, ==, 0);
   }
 
+  /* Lower, not another class: that is asked for separately. */
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (sched_getscheduler (shmviz_session_get_worker_pid (f->session, i)), ==, SCHED_OTHER);
+
+  stop_and_wait (f);
+}
+
+/* The window's workers are background work: every worker, including one
+ * started again after it was killed, runs in the idle class, and still
+ * gets on with the scenario. */
+static void
+test_worker_idle (Fixture       *f,
+                  gconstpointer  data)
+{
+  ShmvizScenario sc;
+  ShmvizTotals totals;
+
+  init_scenario (&sc);
+  sc.n_producers = 2;
+  sc.n_consumers = 2;
+  sc.items = 0;
+  sc.speed_permille = 0;
+  f->idle = TRUE;
+  start (f, &sc);
+  run_for (f, 200);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      GPid pid = shmviz_session_get_worker_pid (f->session, i);
+
+      g_assert_cmpint (pid, >, 0);
+      g_assert_cmpint (sched_getscheduler (pid), ==, SCHED_IDLE);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    shmviz_session_signal_worker (f->session, 2, SIGKILL, &error);
+    g_assert_no_error (error);
+    run_for (f, 200);
+    g_assert_cmpuint (f->died, ==, 1);
+    shmviz_session_restart_worker (f->session, 2, &error);
+    g_assert_no_error (error);
+    run_for (f, 100);
+    g_assert_cmpint (sched_getscheduler (shmviz_session_get_worker_pid (f->session, 2)), ==, SCHED_IDLE);
+  }
+
+  shmviz_model_get_totals (shmviz_session_get_model (f->session), &totals);
+  g_assert_cmpuint (totals.produced, >, 0);
+  g_assert_cmpuint (totals.consumed, >, 0);
+
   stop_and_wait (f);
 }
 
@@ -836,6 +890,8 @@ main (int    argc,
               fixture_setup, test_killed_worker, fixture_teardown);
   g_test_add ("/engine/workers/niceness", Fixture, NULL,
               fixture_setup, test_worker_niceness, fixture_teardown);
+  g_test_add ("/engine/workers/idle-class", Fixture, NULL,
+              fixture_setup, test_worker_idle, fixture_teardown);
   g_test_add ("/engine/pause/quiet", Fixture, NULL,
               fixture_setup, test_paused_is_quiet, fixture_teardown);
   g_test_add ("/engine/faults/corrupt-index", Fixture, NULL,
