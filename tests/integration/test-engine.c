@@ -517,6 +517,22 @@ test_killed_worker (Fixture       *f,
     g_assert_cmpint (shmviz_session_get_worker_pid (f->session, i), ==, 0);
 }
 
+/* Kills worker @proc, sees its death, and starts it again. */
+static void
+kill_and_restart (Fixture *f,
+                  guint    proc)
+{
+  g_autoptr(GError) error = NULL;
+
+  shmviz_session_signal_worker (f->session, proc, SIGKILL, &error);
+  g_assert_no_error (error);
+  run_for (f, 200);
+  g_assert_cmpuint (f->died, ==, 1);
+  shmviz_session_restart_worker (f->session, proc, &error);
+  g_assert_no_error (error);
+  run_for (f, 100);
+}
+
 /* The window lowers its workers' priority: every worker, including one
  * started again after it was killed, runs that many levels below us. */
 static void
@@ -555,20 +571,10 @@ test_worker_niceness (Fixture       *f,
       g_assert_cmpint (errno, ==, 0);
     }
 
-  {
-    g_autoptr(GError) error = NULL;
-
-    shmviz_session_signal_worker (f->session, 1, SIGKILL, &error);
-    g_assert_no_error (error);
-    run_for (f, 200);
-    g_assert_cmpuint (f->died, ==, 1);
-    shmviz_session_restart_worker (f->session, 1, &error);
-    g_assert_no_error (error);
-    run_for (f, 100);
-    errno = 0;
-    g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) shmviz_session_get_worker_pid (f->session, 1)), ==, want);
-    g_assert_cmpint (errno, ==, 0);
-  }
+  kill_and_restart (f, 1);
+  errno = 0;
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) shmviz_session_get_worker_pid (f->session, 1)), ==, want);
+  g_assert_cmpint (errno, ==, 0);
 
   /* Lower, not another class: that is asked for separately. */
   for (guint i = 0; i < 4; i++)
@@ -604,18 +610,8 @@ test_worker_idle (Fixture       *f,
       g_assert_cmpint (sched_getscheduler (pid), ==, SCHED_IDLE);
     }
 
-  {
-    g_autoptr(GError) error = NULL;
-
-    shmviz_session_signal_worker (f->session, 2, SIGKILL, &error);
-    g_assert_no_error (error);
-    run_for (f, 200);
-    g_assert_cmpuint (f->died, ==, 1);
-    shmviz_session_restart_worker (f->session, 2, &error);
-    g_assert_no_error (error);
-    run_for (f, 100);
-    g_assert_cmpint (sched_getscheduler (shmviz_session_get_worker_pid (f->session, 2)), ==, SCHED_IDLE);
-  }
+  kill_and_restart (f, 2);
+  g_assert_cmpint (sched_getscheduler (shmviz_session_get_worker_pid (f->session, 2)), ==, SCHED_IDLE);
 
   shmviz_model_get_totals (shmviz_session_get_model (f->session), &totals);
   g_assert_cmpuint (totals.produced, >, 0);

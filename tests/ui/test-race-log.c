@@ -191,6 +191,20 @@ text_is_at_most (Fixture *fixture)
          gtk_widget_get_width (text) <= fixture->max_width;
 }
 
+/* Resizes the window and waits until the first row's sentence has been
+ * laid out at most @max_width wide; returns it. */
+static GtkWidget *
+resize_and_settle (Fixture *fixture,
+                   int      width,
+                   int      max_width)
+{
+  fixture->max_width = max_width;
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 360);
+  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (text_is_at_most), fixture, 5000));
+  ui_test_spin_for (200);
+  return first_text (fixture);
+}
+
 static void
 test_wraps (Fixture       *fixture,
             gconstpointer  data)
@@ -201,25 +215,16 @@ test_wraps (Fixture       *fixture,
   append_burst (fixture, 3);
 
   /* Wide: each sentence on one line. */
-  fixture->max_width = 2000;
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1400, 360);
-  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (text_is_at_most), fixture, 5000));
-  ui_test_spin_for (200);
-  text = first_text (fixture);
+  text = resize_and_settle (fixture, 1400, 2000);
   one_line = gtk_widget_get_height (text);
   g_assert_cmpint (gtk_widget_get_width (text), >, 700);
   g_free (ui_test_save_png (fixture->window, "race-log-wide.png"));
 
-  /* Narrow: the same sentence over several lines, never clipped. */
-  fixture->max_width = 400;
-  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 560, 360);
-  g_assert_true (ui_test_spin_until (UI_TEST_CONDITION (text_is_at_most), fixture, 5000));
-  ui_test_spin_for (200);
-  text = first_text (fixture);
+  /* Narrow: the same sentence over two lines or more. */
+  text = resize_and_settle (fixture, 560, 400);
   wrapped = gtk_widget_get_height (text);
   g_test_message ("one line %d px, wrapped %d px at %d px wide", one_line, wrapped, gtk_widget_get_width (text));
   g_assert_cmpint (wrapped, >=, 2 * one_line);
-  g_assert_cmpstr (shmviz_wrap_label_get_label (SHMVIZ_WRAP_LABEL (text)), !=, NULL);
   g_assert_nonnull (strstr (shmviz_wrap_label_get_label (SHMVIZ_WRAP_LABEL (text)), "lost"));
   g_free (ui_test_save_png (fixture->window, "race-log-narrow.png"));
 }
