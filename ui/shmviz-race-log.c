@@ -216,26 +216,16 @@ rows_tick (GtkWidget     *widget,
 {
   ShmvizRaceLog *self = user_data;
   gboolean following = self->follow && gtk_widget_get_mapped (GTK_WIDGET (self->list_view));
-  gboolean again = FALSE;
 
   self->rows_tick = 0;
 
-  if (following && g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
-    {
-      if (!self->rows_changed)
-        scroll_to_end (self);
-      else
-        again = TRUE;
-    }
+  /* With the layout behind, after_layout() comes back here once it has
+   * caught up, as it does after the rows taken below. */
+  if (following && !self->rows_changed && g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
+    scroll_to_end (self);
 
   if (self->pending->len > 0)
-    {
-      take_pending_rows (self);
-      again = following;
-    }
-
-  if (again)
-    queue_rows_tick (self);
+    take_pending_rows (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -243,8 +233,12 @@ rows_tick (GtkWidget     *widget,
 static void
 after_layout (ShmvizRaceLog *self)
 {
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
-    self->rows_changed = FALSE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->list_view)) || !self->rows_changed)
+    return;
+
+  self->rows_changed = FALSE;
+  if (self->follow)
+    queue_rows_tick (self);
 }
 
 static void
