@@ -295,11 +295,12 @@ child_exited (GPid     pid,
     finish (self);
 }
 
-/* Before the worker has done a step, so that it never ran at our level.
- * Not reaped yet, so @pid is still the worker's. */
+/* Lower nice level, idle class or both, as asked: before the worker has
+ * done a step, so that it never ran at our level.  Not reaped yet, so
+ * @pid is still the worker's. */
 static void
-renice_worker (ShmvizSession *self,
-               GPid           pid)
+lower_worker (ShmvizSession *self,
+              GPid           pid)
 {
   int ours;
 
@@ -357,7 +358,7 @@ spawn_worker (ShmvizSession *self,
   self->pids[index] = pid;
   self->n_alive++;
   if (self->worker_niceness > 0 || self->worker_idle)
-    renice_worker (self, pid);
+    lower_worker (self, pid);
   child = g_new0 (Child, 1);
   child->self = self;
   child->index = index;
